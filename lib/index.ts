@@ -11,6 +11,8 @@ export type {
   ErrorRequestHandler,
   Handler,
   HandlerArg,
+  RequestHandlerArg,
+  ErrorHandlerArg,
   ParamHandler,
 } from './router/handler.js';
 

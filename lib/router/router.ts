@@ -4,7 +4,7 @@
 
 import type { Request, Params } from '../http/request.js';
 import type { Response } from '../http/response.js';
-import type { HandlerArg, NextFunction, ParamHandler } from './handler.js';
+import type { ErrorHandlerArg, HandlerArg, NextFunction, ParamHandler, RequestHandlerArg } from './handler.js';
 import { CallKind, invoke, RESOLVED, type Dispatcher, type Pending } from './invoke.js';
 import { kMountable, Layer, mergeParams, type Mountable } from './layer.js';
 import { METHODS, type Method } from './methods.js';
@@ -24,17 +24,26 @@ export interface RouterOptions {
 /** Route params typed from a path literal; `Params` for anything else. */
 export type ParamsOf<Path> = Path extends string ? RouteParams<Path> : Params;
 
-export type RouteMethod<Self> = <const Path extends PathInput>(
-  path: Path,
-  ...handlers: HandlerArg<ParamsOf<Path>>[]
-) => Self;
+/**
+ * `router.get(path, ...handlers)` and friends. The overloads exist for type inference: plain
+ * request handlers, then error handlers, then any mix (whose parameters you annotate).
+ */
+export interface RouteMethod<Self> {
+  <const Path extends PathInput>(path: Path, ...handlers: RequestHandlerArg<ParamsOf<Path>>[]): Self;
+  <const Path extends PathInput>(path: Path, ...handlers: ErrorHandlerArg<ParamsOf<Path>>[]): Self;
+  <const Path extends PathInput>(path: Path, ...handlers: HandlerArg<ParamsOf<Path>>[]): Self;
+}
 
 export type RouterMethods<Self> = { [M in Exclude<Method, 'get'>]: RouteMethod<Self> };
 
 /** What routers and apps share: use, route methods, all, route, param. */
 export interface RouterCore<Self> extends RouterMethods<Self> {
   /** Middleware for every request whose path starts with `path` (default '/'). */
+  use(...handlers: RequestHandlerArg[]): Self;
+  use(...handlers: ErrorHandlerArg[]): Self;
   use(...handlers: HandlerArg[]): Self;
+  use<const Path extends PathInput>(path: Path, ...handlers: RequestHandlerArg<ParamsOf<Path>>[]): Self;
+  use<const Path extends PathInput>(path: Path, ...handlers: ErrorHandlerArg<ParamsOf<Path>>[]): Self;
   use<const Path extends PathInput>(path: Path, ...handlers: HandlerArg<ParamsOf<Path>>[]): Self;
   /** Handlers for every method at `path`. */
   all: RouteMethod<Self>;
@@ -65,7 +74,7 @@ type RouterThis = RouterState & RouterInternals;
 
 interface RouterInternals {
   layerOptions(): { caseSensitive: boolean; strict: boolean };
-  onMount?(child: unknown): void;
+  onMount?(child: unknown, path: PathInput): void;
   dispatch(req: Request, res: Response, parent: Dispatcher): Pending;
 }
 
@@ -85,7 +94,7 @@ export const routerPrototype = {
     for (const fn of handlers) {
       const matcher = compilePath(path, { end: false, strict: false, caseSensitive });
       this.stack.push(new Layer(matcher, fn, undefined));
-      this.onMount?.(fn);
+      this.onMount?.(fn, path);
     }
     return this;
   },
@@ -120,6 +129,9 @@ export const routerPrototype = {
     return new RouterDispatch(this, req, res, parent).advance(undefined);
   },
 };
+
+// Routers and apps are functions (middleware, request listeners): keep call/apply/bind reachable.
+Object.setPrototypeOf(routerPrototype, Function.prototype);
 
 for (const method of METHODS) {
   Object.defineProperty(routerPrototype, method, {
