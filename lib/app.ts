@@ -390,8 +390,12 @@ function trackConnections(app: AppThis, server: http.Server): void {
       const started = (res as unknown as { [kStarted]?: number })[kStarted];
       if (started !== undefined && now - started >= limit) {
         const req = res.req;
-        const err = new HttpError(503, 'The server did not answer in time', { code: 'KEEL_RESPONSE_TIMEOUT' });
-        console.error(`Keel: ${req.method} ${req.originalUrl || req.url} got no response within ${limit} ms; answered 503`);
+        // Logged once by errorResponse (a 5xx); the message names the request, the client sees
+        // only 'Service Unavailable' (not exposed).
+        const err = new HttpError(503, `${req.method} ${req.originalUrl || req.url} got no response within ${limit} ms`, {
+          code: 'KEEL_RESPONSE_TIMEOUT',
+          expose: false,
+        });
         res.shouldKeepAlive = false;
         errorResponse(err, req, res, 'production');
       }
