@@ -11,6 +11,7 @@ import { METHODS, type Method } from './methods.js';
 import { compilePath, type PathInput, type RouteParams } from './path.js';
 import { flattenHandlers, Route, WS_METHOD } from './route.js';
 import { pathOf } from './url.js';
+import { buildRouteIndex, firstSegmentOf, type RouteIndex } from './route-index.js';
 
 export interface RouterOptions {
   /** '/Users' and '/users' are different paths. Default false. */
@@ -64,6 +65,9 @@ export interface Router extends RouterCore<Router> {
 /** Fields every router (and app) carries; kept in one shape for the engine. */
 interface RouterState {
   stack: Layer[];
+  /** Lookup for long runs of routes, rebuilt when the stack's length changes. */
+  routeIndex: RouteIndex | undefined;
+  indexedLength: number;
   params: Record<string, ParamHandler[]> | undefined;
   caseSensitive: boolean;
   strict: boolean;
@@ -93,7 +97,7 @@ export const routerPrototype = {
     const { caseSensitive } = this.layerOptions();
     for (const fn of handlers) {
       const matcher = compilePath(path, { end: false, strict: false, caseSensitive });
-      this.stack.push(new Layer(matcher, fn, undefined));
+      this.stack.push(new Layer(matcher, fn, undefined, caseSensitive));
       this.onMount?.(fn, path);
     }
     return this;
@@ -103,7 +107,7 @@ export const routerPrototype = {
     const { caseSensitive, strict } = this.layerOptions();
     const matcher = compilePath(path, { end: true, strict, caseSensitive });
     const route = new Route(path);
-    this.stack.push(new Layer(matcher, undefined, route));
+    this.stack.push(new Layer(matcher, undefined, route, caseSensitive));
     return route;
   },
 
@@ -172,6 +176,8 @@ export function Router(options: RouterOptions = {}): Router {
 export function initRouter(router: object, options: RouterOptions): void {
   const r = router as RouterThis & { [kMountable]: Mountable };
   r.stack = [];
+  r.routeIndex = undefined;
+  r.indexedLength = -1;
   r.params = undefined;
   r.caseSensitive = options.caseSensitive === true;
   r.strict = options.strict === true;
@@ -188,6 +194,10 @@ export interface DispatchTagged {
 /** The state of one router's walk for one request. */
 class RouterDispatch implements Dispatcher {
   private i = 0;
+  /** Inside an indexed run of routes: the stack indices still to try, and the position in them. */
+  private candidates: readonly number[] | undefined = undefined;
+  private c = 0;
+  private blockEnd = 0;
   /** Prefix removed from req.url by the layer now running ('' when none). */
   private removed = '';
   private slashAdded = false;
@@ -225,10 +235,41 @@ class RouterDispatch implements Dispatcher {
     if (err === 'router') return this.exit(undefined);
     let error: unknown = err === 'route' ? undefined : err ? err : undefined;
 
-    const stack = this.router.stack;
+    const router = this.router;
+    const stack = router.stack;
+    if (router.indexedLength !== stack.length) {
+      router.routeIndex = buildRouteIndex(stack);
+      router.indexedLength = stack.length;
+    }
+    const index = router.routeIndex!;
     const path = pathOf(req.url!);
-    while (this.i < stack.length) {
-      const layer = stack[this.i++]!;
+    for (;;) {
+      let layer: Layer;
+      if (this.candidates !== undefined) {
+        if (this.c < this.candidates.length) {
+          layer = stack[this.candidates[this.c++]!]!;
+        } else {
+          this.i = this.blockEnd;
+          this.candidates = undefined;
+          continue;
+        }
+      } else {
+        if (this.i >= stack.length) break;
+        const block = index[this.i];
+        if (block !== undefined) {
+          if (error !== undefined) {
+            this.i = block.end; // routes never take errors: skip the whole run
+            continue;
+          }
+          const seg = firstSegmentOf(path, block.caseSensitive);
+          this.candidates = block.byFirstSegment.get(seg) ?? block.varying;
+          this.c = 0;
+          this.blockEnd = block.end;
+          continue;
+        }
+        layer = stack[this.i++]!;
+      }
+      if (error !== undefined && layer.route !== undefined) continue;
       let m;
       try {
         m = layer.matcher.match(path);
