@@ -113,10 +113,17 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
         protocol = list[0];
       }
       clearTimeout(timer);
-      const ws = new WebSocket(socket, resolved, { client: true, protocol });
-      if (head.length > 0) ws.decoder.push(head);
-      resolve(ws);
+      // Nothing is read until the caller's `await connect()` continuation (a microtask) has run
+      // and attached its listeners: the socket flows again on setImmediate.
+      if (head.length > 0) socket.unshift(head);
+      socket.pause();
+      resolve(new WebSocket(socket, resolved, { client: true, protocol }));
+      setImmediate(resumeSocket, socket);
     });
     req.end();
   });
+}
+
+function resumeSocket(socket: Duplex): void {
+  if (!socket.destroyed) socket.resume();
 }

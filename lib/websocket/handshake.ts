@@ -149,9 +149,10 @@ export function acceptUpgrade(
       (protocol === '' ? '' : `Sec-WebSocket-Protocol: ${protocol}\r\n`) +
       '\r\n',
   );
-  const ws = new WebSocket(socket, options, { client: false, protocol, topics });
-  if (head.length > 0) ws.decoder.push(head);
-  return ws;
+  // Bytes that came with the request go back into the socket: they are read, like everything
+  // after them, once the stream flows (next tick), so the caller can attach listeners first.
+  if (head.length > 0) socket.unshift(head);
+  return new WebSocket(socket, options, { client: false, protocol, topics });
 }
 
 function reject(socket: Duplex, status: number, reason: string): undefined {

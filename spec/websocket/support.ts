@@ -103,7 +103,7 @@ export class RawClient {
     socket.on('error', () => {});
   }
 
-  static async open(port: number, request = handshakeRequest()): Promise<RawClient> {
+  static async open(port: number, request: string | Buffer = handshakeRequest()): Promise<RawClient> {
     const socket = net.connect(port, '127.0.0.1');
     await once(socket, 'connect');
     const client = new RawClient(socket);
