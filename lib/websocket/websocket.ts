@@ -363,8 +363,8 @@ export class WebSocket extends EventEmitter implements FrameSink, HeartbeatMembe
     this.closeReceived = true;
     this.receivedCode = code;
     this.receivedReason = reason;
-    // "It SHOULD do so as soon as practical": echo the code (none when none came).
-    if (!this.closeSent) this.sendClose(code === CLOSE_NO_STATUS ? undefined : code, undefined);
+    // "It SHOULD do so as soon as practical": echo the code and reason (none when none came).
+    if (!this.closeSent) this.sendClose(code === CLOSE_NO_STATUS ? undefined : code, reason);
     this.closing();
   }
 

@@ -31,7 +31,9 @@ export async function startServer(
   const server = http.createServer((req, res) => {
     res.end('plain http');
   });
+  const upgraded = new Set<net.Socket>();
   server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    upgraded.add(socket);
     const ws = acceptUpgrade(req, socket, head, resolved, topics);
     if (ws === undefined) return;
     sockets.push(ws);
@@ -49,6 +51,8 @@ export async function startServer(
     nextSocket: () => new Promise((resolve) => waiting.push(resolve)),
     async close() {
       for (const ws of sockets) ws.terminate();
+      // Upgraded sockets are no longer tracked by the http server: destroy them here.
+      for (const socket of upgraded) socket.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
