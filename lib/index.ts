@@ -13,3 +13,15 @@ export type {
   HandlerArg,
   ParamHandler,
 } from './router/handler.js';
+
+// --- Request and Response helpers (lib/http/) ---
+export { adoptRequest } from './http/request.js';
+export type { Ranges, ByteRange, RangeOptions } from './http/request.js';
+export { adoptResponse } from './http/response.js';
+export type { HeaderValue, FormatHandlers } from './http/response.js';
+export { compileTrust } from './http/proxy.js';
+export type { TrustFunction, TrustProxyValue } from './http/proxy.js';
+export { escapeHtml } from './http/escape.js';
+export { statusMessage } from './http/status.js';
+export { parseQuery } from './http/query.js';
+export { parseRange } from './http/range.js';
