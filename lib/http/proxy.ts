@@ -122,28 +122,14 @@ function isInBlocks(blocks: net.BlockList, address: string): boolean {
 // --- X-Forwarded-For, scanned right to left -------------------------------------------------------
 
 /**
- * The addresses a request passed through, nearest first: the socket's address, then X-Forwarded-For
- * entries from right to left, stopping after the first address that is not trusted (that one is the
- * client as far as we can tell). `trust(address, hop)` is asked about each address before the next
- * one is read, so an untrusted peer's 10,000-entry header costs one step.
+ * Walks the addresses a request passed through, nearest first: the socket's address, then
+ * X-Forwarded-For entries from right to left, stopping after the first address that is not trusted
+ * (that one is the client as far as we can tell). `trust(address, hop)` is asked about each address
+ * before the next one is read, so an untrusted peer's 10,000-entry header costs one step.
+ * Returns the client address; when `chain` is given, every address visited is pushed to it.
  */
-export function forwardedChain(remote: string, header: string | undefined, trust: TrustFunction): string[] {
-  const chain = [remote];
-  if (header === undefined) return chain;
-  let address = remote;
-  let end = header.length;
-  for (let hop = 0; trust(address, hop); hop++) {
-    const start = previousEntry(header, end);
-    if (start === -1) break;
-    address = header.slice(start, entryEnd);
-    chain.push(address);
-    end = start;
-  }
-  return chain;
-}
-
-/** The client address: the last entry of forwardedChain, without building the chain. */
-export function forwardedClient(remote: string, header: string | undefined, trust: TrustFunction): string {
+export function walkForwarded(remote: string, header: string | undefined, trust: TrustFunction, chain?: string[]): string {
+  chain?.push(remote);
   if (header === undefined) return remote;
   let address = remote;
   let end = header.length;
@@ -151,6 +137,7 @@ export function forwardedClient(remote: string, header: string | undefined, trus
     const start = previousEntry(header, end);
     if (start === -1) break;
     address = header.slice(start, entryEnd);
+    chain?.push(address);
     end = start;
   }
   return address;

@@ -12,7 +12,7 @@ import { mediaTypeOf, matchType } from './content-type.js';
 import { lookupType } from './mime.js';
 import { preferredMediaTypes, preferredEncodings, preferredCharsets, preferredLanguages } from './negotiate.js';
 import { trustOf, settingOf } from './settings.js';
-import { forwardedChain, forwardedClient, firstForwardedValue } from './proxy.js';
+import { walkForwarded, firstForwardedValue } from './proxy.js';
 import { hostnameEnd } from './host.js';
 import { isFresh } from './fresh.js';
 import { parseRange } from './range.js';
@@ -190,30 +190,21 @@ export class Request<P extends Params = Params> extends http.IncomingMessage {
   acceptsEncodings(): string[];
   acceptsEncodings(...encodings: TypeList): string | false;
   acceptsEncodings(...encodings: TypeList): string | false | string[] {
-    const list = flatten(encodings);
-    const header = this.headers['accept-encoding'];
-    if (list.length === 0) return preferredEncodings(header);
-    return preferredEncodings(header, list)[0] ?? false;
+    return pick(preferredEncodings, this.headers['accept-encoding'], flatten(encodings));
   }
 
   /** The best charset by Accept-Charset (RFC 9110 §12.5.2), or false; no arguments: all. */
   acceptsCharsets(): string[];
   acceptsCharsets(...charsets: TypeList): string | false;
   acceptsCharsets(...charsets: TypeList): string | false | string[] {
-    const list = flatten(charsets);
-    const header = headerText(this.headers['accept-charset']);
-    if (list.length === 0) return preferredCharsets(header);
-    return preferredCharsets(header, list)[0] ?? false;
+    return pick(preferredCharsets, headerText(this.headers['accept-charset']), flatten(charsets));
   }
 
   /** The best language by Accept-Language (RFC 9110 §12.5.4), or false; no arguments: all. */
   acceptsLanguages(): string[];
   acceptsLanguages(...languages: TypeList): string | false;
   acceptsLanguages(...languages: TypeList): string | false | string[] {
-    const list = flatten(languages);
-    const header = this.headers['accept-language'];
-    if (list.length === 0) return preferredLanguages(header);
-    return preferredLanguages(header, list)[0] ?? false;
+    return pick(preferredLanguages, this.headers['accept-language'], flatten(languages));
   }
 
   /**
@@ -237,13 +228,14 @@ export class Request<P extends Params = Params> extends http.IncomingMessage {
   get ip(): string | undefined {
     const remote = this.socket?.remoteAddress;
     if (remote === undefined) return undefined;
-    return forwardedClient(remote, forwardedFor(this), trustOf(this.app));
+    return walkForwarded(remote, forwardedFor(this), trustOf(this.app));
   }
 
   /** X-Forwarded-For addresses a trusted proxy vouched for, client first; [] when none. */
   get ips(): string[] {
     const remote = this.socket?.remoteAddress ?? '';
-    const chain = forwardedChain(remote, forwardedFor(this), trustOf(this.app));
+    const chain: string[] = [];
+    walkForwarded(remote, forwardedFor(this), trustOf(this.app), chain);
     return chain.slice(1).reverse();
   }
 
@@ -317,6 +309,12 @@ export class Request<P extends Params = Params> extends http.IncomingMessage {
     if (header === undefined) return undefined;
     return parseRange(size, header, options);
   }
+}
+
+/** With no offers, every value the header accepts; else the best offer or false. */
+function pick(prefer: (header: string | undefined, offers?: readonly string[]) => string[], header: string | undefined, offers: readonly string[]): string | false | string[] {
+  if (offers.length === 0) return prefer(header);
+  return prefer(header, offers)[0] ?? false;
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {
