@@ -22,9 +22,16 @@ export function hostnameEnd(value: string): number {
     if (close === -1 || !net.isIPv6(value.slice(1, close))) return -1;
     end = close + 1;
   } else {
+    // Labels separated by single dots (RFC 1123 §2.1): no empty label, one trailing dot allowed.
     end = 0;
-    while (end < length && end <= MAX_HOSTNAME && isHostChar(value.charCodeAt(end))) end++;
-    if (end === 0 || end > MAX_HOSTNAME) return -1;
+    let previous = 0x2e; // as if a dot came before: a leading dot is an empty label
+    while (end < length && end <= MAX_HOSTNAME) {
+      const c = value.charCodeAt(end);
+      if (c === 0x2e ? previous === 0x2e : !isHostChar(c)) break;
+      previous = c;
+      end++;
+    }
+    if (end === 0 || end > MAX_HOSTNAME || (end < length && value.charCodeAt(end) !== 0x3a)) return -1;
   }
   if (end === length) return end;
   // RFC 3986 §3.2.3: port = *DIGIT. Keel wants 1 to 5 digits, at most 65535.
@@ -40,10 +47,10 @@ export function hostnameEnd(value: string): number {
   return port > 65535 ? -1 : end;
 }
 
-// A host name is letters, digits, '-', '.' and '_' (RFC 1123 names plus the '_' real DNS uses).
+// A label is letters, digits, '-' and '_' (RFC 1123 names plus the '_' real DNS uses).
 // The rest of RFC 3986's reg-name (sub-delims, %-escapes) has no use in a Host header and is how
 // injection payloads get in, so it is refused.
 function isHostChar(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) ||
-    c === 0x2d || c === 0x2e || c === 0x5f;
+    c === 0x2d || c === 0x5f;
 }
