@@ -43,7 +43,7 @@ function toMediaType(type: string): string | undefined {
   return full === undefined ? undefined : mediaTypeOf(full);
 }
 
-export class Request<P extends Params = Params> extends http.IncomingMessage {
+export class Request<P = Params> extends http.IncomingMessage {
   /** The app handling this request (settings: trust proxy, subdomain offset ...). */
   declare app: RequestApp;
   /** The response paired with this request. */
@@ -321,7 +321,7 @@ function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-function forwardedFor(req: Request): string | undefined {
+function forwardedFor(req: http.IncomingMessage): string | undefined {
   const value = req.headers['x-forwarded-for'];
   return typeof value === 'string' ? value : undefined;
 }
@@ -341,7 +341,7 @@ function isScheme(text: string): boolean {
  * Sets the own fields of a Request. Shared by the constructor and adoptRequest() so both give
  * objects of one shape (same fields, same order: V8 then sees one hidden class).
  */
-function initRequest(req: Request): void {
+function initRequest(req: Request<unknown>): void {
   req.params = Object.create(null) as Params;
   req.baseUrl = '';
   req.originalUrl = '';
