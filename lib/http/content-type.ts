@@ -96,6 +96,8 @@ export function withDefaultCharset(value: string): string {
 
 /** Sets the charset parameter of a Content-Type value, replacing any there was. */
 export function setCharset(value: string, charset: string): string {
+  // Fast path: res.json() and res.type() already wrote exactly this charset.
+  if (value.endsWith('; charset=' + charset) && value.indexOf(';') === value.length - charset.length - 10) return value;
   const type = mediaTypeOf(value);
   if (type === undefined) return value;
   let out = value.slice(0, value.indexOf(';') === -1 ? value.length : value.indexOf(';')).trim();

@@ -6,6 +6,18 @@ import crypto from 'node:crypto';
 // The tag of the empty body, computed once.
 const EMPTY = '"0-2jmj7l5rSw0yVb/vlWAYkK/YBwk"';
 
+// crypto.hash() (Node 20.12+) hashes in one call, with no Hash object per response; older Node
+// versions use createHash().
+const oneShot = typeof crypto.hash === 'function' ? crypto.hash : undefined;
+
+function sha1Base64(body: string | Uint8Array): string {
+  if (oneShot !== undefined) return oneShot('sha1', body, 'base64');
+  const hash = crypto.createHash('sha1');
+  if (typeof body === 'string') hash.update(body, 'utf8');
+  else hash.update(body);
+  return hash.digest('base64');
+}
+
 /** The entity tag of a body; weak (W/"...") unless `weak` is false. */
 export function entityTag(body: string | Uint8Array, weak: boolean): string {
   const length = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
@@ -13,10 +25,7 @@ export function entityTag(body: string | Uint8Array, weak: boolean): string {
   if (length === 0) {
     tag = EMPTY;
   } else {
-    const hash = crypto.createHash('sha1');
-    if (typeof body === 'string') hash.update(body, 'utf8');
-    else hash.update(body);
-    tag = '"' + length.toString(16) + '-' + hash.digest('base64').slice(0, 27) + '"';
+    tag = '"' + length.toString(16) + '-' + sha1Base64(body).slice(0, 27) + '"';
   }
   return weak ? 'W/' + tag : tag;
 }

@@ -123,7 +123,11 @@ export class Response extends http.ServerResponse<Request> {
     if (referrer === undefined || host === undefined) return '/';
     try {
       const parsed = new URL(referrer);
-      if ((parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.host === host.toLowerCase()) return parsed.href;
+      if (parsed.protocol === 'http:' || parsed.protocol === 'https:') {
+        // Read our own (already validated) host the same way, so 'shop.test:80' equals 'shop.test'.
+        const own = new URL(parsed.protocol + '//' + host).host;
+        if (parsed.host === own) return parsed.href;
+      }
     } catch {
       // not a URL: fall through
     }
@@ -178,7 +182,6 @@ export class Response extends http.ServerResponse<Request> {
     switch (typeof body) {
       case 'string':
         chunk = body;
-        if (this.getHeader('content-type') === undefined) this.type('html');
         break;
       case 'undefined':
         chunk = undefined;
@@ -198,8 +201,10 @@ export class Response extends http.ServerResponse<Request> {
         return this.json(body);
     }
     if (typeof chunk === 'string') {
+      // The common case (no type yet) sets the final value directly: no parsing on the hot path.
       const type = this.getHeader('content-type');
-      if (typeof type === 'string') this.setHeader('Content-Type', setCharset(type, 'utf-8'));
+      if (type === undefined) this.setHeader('Content-Type', 'text/html; charset=utf-8');
+      else if (typeof type === 'string') this.setHeader('Content-Type', setCharset(type, 'utf-8'));
     }
     if (chunk !== undefined) {
       this.setHeader('Content-Length', typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.byteLength);
