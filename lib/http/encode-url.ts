@@ -69,8 +69,20 @@ export function encodeLocation(url: string): string {
     after = undefined;
   }
   if (after !== undefined && after.host === original.host) return encoded;
-  const href = original.href;
+  // The parser's own serialisation, encoded again for what it leaves raw (spaces in opaque paths).
+  let href = encodeUrl(original.href);
   // Keep a scheme-relative URL scheme-relative ('//host/...').
   const first = url.trimStart();
-  return first.startsWith('//') || first.startsWith('\\\\') ? href.slice(original.protocol.length) : href;
+  if (first.startsWith('//') || first.startsWith('\\\\')) href = href.slice(original.protocol.length);
+  if (sameHost(href, original.host)) return href;
+  // No faithful encoding exists: go nowhere rather than somewhere unintended.
+  return '/';
+}
+
+function sameHost(url: string, host: string): boolean {
+  try {
+    return new URL(url, BASE).host === host;
+  } catch {
+    return false;
+  }
 }
