@@ -178,6 +178,9 @@ export class Response extends http.ServerResponse<Request> {
    * fresh, and sends no body for HEAD, 204 and 304.
    */
   send(body?: unknown): this {
+    // A second response is a bug the caller must hear about, whatever the body: node's own
+    // ERR_HTTP_HEADERS_SENT, thrown by setHeader() before anything changes.
+    if (this.headersSent) this.setHeader('Content-Length', 0);
     let chunk: string | Uint8Array | undefined;
     switch (typeof body) {
       case 'string':
