@@ -120,3 +120,14 @@ export function rawRequest(port: number, request: string, timeoutMs = 5000): Pro
 export function get(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<globalThis.Response> {
   return fetch(url, { method, headers, redirect: 'manual', signal: AbortSignal.timeout(5000) });
 }
+
+/** Serves one request with `handler` and returns what the client got (status and body text). */
+export async function once(handler: Handler, settings: Record<string, unknown> = {}): Promise<{ status: number; text: string }> {
+  const s = await serve(handler, settings);
+  try {
+    const res = await get(s.url);
+    return { status: res.status, text: await res.text() };
+  } finally {
+    await s.close();
+  }
+}

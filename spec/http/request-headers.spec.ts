@@ -2,7 +2,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, get, rawRequest } from './harness.js';
+import { serve, get, rawRequest, once } from './harness.js';
 import type { TestServer } from './harness.js';
 
 let server: TestServer;
@@ -69,12 +69,7 @@ test('xhr', { timeout: 5000 }, async () => {
 });
 
 test('get() needs a string', { timeout: 5000 }, async () => {
-  const s = await serve((req, res) => { res.send(String((req.get as (n: unknown) => unknown)(42))); });
-  try {
-    const res = await get(s.url);
-    assert.equal(res.status, 500);
-    assert.match(await res.text(), /^TypeError/);
-  } finally {
-    await s.close();
-  }
+  const answer = await once((req, res) => { res.send(String((req.get as (n: unknown) => unknown)(42))); });
+  assert.equal(answer.status, 500);
+  assert.match(answer.text, /^TypeError/);
 });

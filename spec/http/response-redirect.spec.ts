@@ -2,7 +2,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, get, rawRequest } from './harness.js';
+import { serve, get, rawRequest, once } from './harness.js';
 import type { TestServer } from './harness.js';
 
 let server: TestServer;
@@ -82,12 +82,7 @@ test('HEAD redirects send no body', { timeout: 5000 }, async () => {
 });
 
 test('a non-string URL is a TypeError', { timeout: 5000 }, async () => {
-  const s = await serve((req, res) => { (res.redirect as (u: unknown) => void)(undefined); });
-  try {
-    const res = await get(s.url);
-    assert.equal(res.status, 500);
-    assert.match(await res.text(), /^TypeError/);
-  } finally {
-    await s.close();
-  }
+  const answer = await once((req, res) => { (res.redirect as (u: unknown) => void)(undefined); });
+  assert.equal(answer.status, 500);
+  assert.match(answer.text, /^TypeError/);
 });
