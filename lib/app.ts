@@ -3,8 +3,9 @@
 
 import http from 'node:http';
 import type net from 'node:net';
-import { Request } from './http/request.js';
-import { Response } from './http/response.js';
+import { adoptRequest, Request } from './http/request.js';
+import { adoptResponse, Response } from './http/response.js';
+import { compileTrust } from './http/proxy.js';
 import { HttpError } from './http/errors.js';
 import type { ErrorHandlerArg, HandlerArg, NextFunction, RequestHandlerArg } from './router/handler.js';
 import { RESOLVED, setUncaughtHandler, type Dispatcher, type Pending } from './router/invoke.js';
@@ -128,7 +129,7 @@ function defaultSettings(): Record<string, unknown> {
   s['x-powered-by'] = false;
   s['etag'] = 'weak';
   s['trust proxy'] = false;
-  s['trust proxy fn'] = trustNothing;
+  s['trust proxy fn'] = compileTrust(false);
   s['subdomain offset'] = 2;
   s['query parameter limit'] = 1000;
   s['json spaces'] = undefined;
@@ -137,10 +138,6 @@ function defaultSettings(): Record<string, unknown> {
   s['case sensitive routing'] = false;
   s['strict routing'] = false;
   return s;
-}
-
-function trustNothing(): boolean {
-  return false;
 }
 
 /** Checks a setting's value when it is set: a bad value is a TypeError now, not a surprise later. */
@@ -258,22 +255,8 @@ setUncaughtHandler((err, req, res) => {
 
 /** Makes plain node objects into Keel's (when the app runs on someone else's http.Server). */
 function adopt(req: http.IncomingMessage, res: http.ServerResponse): void {
-  if (!(req instanceof Request)) {
-    Object.setPrototypeOf(req, Request.prototype);
-    const r = req as Request;
-    r.params = Object.create(null) as Request['params'];
-    r.baseUrl = '';
-    r.originalUrl = '';
-    r.route = undefined;
-    r.body = undefined;
-    r.cookies = Object.create(null) as Record<string, string>;
-    r.signedCookies = Object.create(null) as Record<string, string | false>;
-    r.secret = undefined;
-  }
-  if (!(res instanceof Response)) {
-    Object.setPrototypeOf(res, Response.prototype);
-    (res as Response).locals = Object.create(null) as Record<string, unknown>;
-  }
+  adoptRequest(req);
+  adoptResponse(res);
 }
 
 const appPrototype = {
@@ -285,7 +268,7 @@ const appPrototype = {
   set(this: AppThis, setting: string, value: unknown): App {
     if (typeof setting !== 'string') throw new TypeError('app.set() requires a setting name');
     if (setting === 'trust proxy') {
-      const fn = compileTrustSetting(value);
+      const fn = compileTrust(value);
       this.settings['trust proxy fn'] = fn;
       this.explicit.add('trust proxy fn');
     } else {
@@ -389,7 +372,7 @@ const appPrototype = {
     // A raw socket has no error listener of its own: without this, a reset would crash the process.
     socket.on('error', () => socket.destroy());
     const req = rawReq as Request;
-    if (!(req instanceof Request)) adopt(req, new http.ServerResponse(req));
+    adoptRequest(req);
     // A Response written straight to the socket, so middleware can answer 401/403/redirects.
     const res = new Response(req);
     res.assignSocket(socket as net.Socket);
@@ -463,7 +446,11 @@ const appPrototype = {
   },
 
   close(this: AppThis): Promise<void> {
-    this.closing ??= closeServers(this);
+    // While a close is under way, every caller waits for the same one; afterwards the app may
+    // listen() again and be closed again.
+    this.closing ??= closeServers(this).finally(() => {
+      this.closing = undefined;
+    });
     return this.closing;
   },
 };
@@ -540,15 +527,6 @@ async function closeServers(app: AppThis): Promise<void> {
   await Promise.race([Promise.all(closed).then(() => undefined), forced]);
   clearTimeout(timer);
   await Promise.all(closed);
-}
-
-/** Compiles the `trust proxy` setting. Replaced by lib/http/proxy.ts's compileTrust on merge. */
-function compileTrustSetting(value: unknown): (addr: string, hop: number) => boolean {
-  if (value === false || value === undefined) return trustNothing;
-  if (value === true) return () => true;
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return (_a, hop) => hop < value;
-  if (typeof value === 'function') return value as (addr: string, hop: number) => boolean;
-  throw new TypeError(`app.set('trust proxy'): unsupported value ${String(value)}`);
 }
 
 /** Creates an app: `const app = createApp(); app.get('/', (req, res) => res.send('hi')); app.listen(3000)`. */
