@@ -276,7 +276,7 @@ export class WebSocket extends EventEmitter implements FrameSink, HeartbeatMembe
       payload.writeUInt16BE(code, 0);
       if (reasonLength > 0) payload.write(reason as string, 2, 'utf8');
     }
-    if (!this.socket.destroyed) this.socket.write(encodeFrame(OPCODE_CLOSE, payload, this.isClient));
+    if (this.socket.writable) this.socket.write(encodeFrame(OPCODE_CLOSE, payload, this.isClient));
   }
 
   /** We are in the closing handshake: bound it in time, and end TCP when it is our turn. */
@@ -296,7 +296,10 @@ export class WebSocket extends EventEmitter implements FrameSink, HeartbeatMembe
   }
 
   private overflow(): false {
-    this.report(new WebSocketError('KEEL_WS_BUFFER_OVERFLOW', CLOSE_ABNORMAL, 'peer is not reading: maxBufferedAmount exceeded'));
+    // A slow peer is not a bug in the application: reported to 'error' listeners only.
+    if (this.listenerCount('error') > 0) {
+      this.report(new WebSocketError('KEEL_WS_BUFFER_OVERFLOW', CLOSE_ABNORMAL, 'peer is not reading: maxBufferedAmount exceeded'));
+    }
     this.terminate();
     return false;
   }
@@ -374,6 +377,7 @@ export class WebSocket extends EventEmitter implements FrameSink, HeartbeatMembe
 
   /** @internal FrameSink */
   onFrameError(error: WebSocketError): void {
+    // A misbehaving peer is not a bug in the application: reported to 'error' listeners only.
     if (this.listenerCount('error') > 0) this.report(error);
     this.fail(error.closeCode, error.message);
   }
