@@ -11,9 +11,19 @@ export type {
   ErrorRequestHandler,
   Handler,
   HandlerArg,
+  RequestHandlerArg,
+  ErrorHandlerArg,
   ParamHandler,
 } from './router/handler.js';
 
+// Core: app and router
+export { createApp } from './app.js';
+export type { App, AppOptions, ServerOptions } from './app.js';
+export { Router } from './router/router.js';
+export type { RouterOptions, RouterCore, RouteMethod, ParamsOf } from './router/router.js';
+export { Route } from './router/route.js';
+export type { Method } from './router/methods.js';
+export type { PathInput, RouteParams } from './router/path.js';
 // WebSocket (RFC 6455): lib/websocket/
 export { WebSocket } from './websocket/websocket.js';
 export type { SendOptions, WebSocketData, WebSocketReadyState } from './websocket/websocket.js';
