@@ -64,6 +64,9 @@ function socketOnError(this: OwnedSocket): void {
 function socketOnDrain(this: OwnedSocket): void {
   this[OWNER]?.dispatch('drain');
 }
+function resumeSocket(socket: Duplex): void {
+  if (!socket.destroyed) socket.resume();
+}
 function closeTimedOut(ws: WebSocket): void {
   ws.closeTimer = undefined;
   ws.socket.destroy();
@@ -142,6 +145,10 @@ export class WebSocket extends EventEmitter implements FrameSink, HeartbeatMembe
     const net = socket as Duplex & { setNoDelay?: (v: boolean) => void; setTimeout?: (ms: number) => void };
     net.setNoDelay?.(true); // frames are whole messages: send them now
     net.setTimeout?.(0);
+    // Reading starts on setImmediate, not at once: whoever created this socket (a route handler,
+    // the code after `await connect()`) attaches its listeners first, even across microtasks.
+    socket.pause();
+    setImmediate(resumeSocket, socket);
     socket.on('data', socketOnData);
     socket.on('end', socketOnEnd);
     socket.on('close', socketOnClose);
