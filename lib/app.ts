@@ -19,6 +19,14 @@ import {
 } from './router/router.js';
 import { errorResponse, notFound } from './router/final-handler.js';
 import { canonicalUrl } from './router/url.js';
+import { kMethodKey } from './router/router.js';
+import { kUpgrade, type UpgradeContext, type WebSocketHandler } from './router/upgrade.js';
+import { WS_METHOD } from './router/route.js';
+import type { Duplex } from 'node:stream';
+import { acceptUpgrade } from './websocket/handshake.js';
+import { resolveWebSocketOptions, type ResolvedWebSocketOptions, type WebSocketOptions } from './websocket/options.js';
+import { TopicRegistry, type PublishOptions } from './websocket/topics.js';
+import type { WebSocket, WebSocketData } from './websocket/websocket.js';
 
 export interface ServerOptions {
   /** Time allowed to receive the request headers (slowloris defence). Default 30 s. */
@@ -39,6 +47,8 @@ export interface ServerOptions {
 
 export interface AppOptions {
   server?: ServerOptions;
+  /** App-wide WebSocket options; a route's own options override them. */
+  websocket?: WebSocketOptions;
 }
 
 export interface App extends RouterCore<App> {
@@ -77,6 +87,12 @@ export interface App extends RouterCore<App> {
    * tracking for close(), the response timeout, WebSocket upgrades.
    */
   attach(server: http.Server): http.Server;
+  /** Sends `data` to every WebSocket subscribed to `topic` (ws.subscribe), encoding it once. */
+  publish(topic: string, data: WebSocketData, options?: PublishOptions): number;
+  /** The open WebSockets of this app. */
+  readonly websockets: ReadonlySet<WebSocket>;
+  /** Runs an upgrade request through the stack (the server's 'upgrade' event). */
+  handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
 }
 
 const SERVER_DEFAULTS: Required<ServerOptions> = {
@@ -174,6 +190,12 @@ type AppThis = App & {
   servers: Set<http.Server>;
   sockets: Set<net.Socket>;
   closing: Promise<void> | undefined;
+  websockets: Set<WebSocket>;
+  topics: TopicRegistry;
+  websocketOptions: ResolvedWebSocketOptions;
+  /** Route options object → resolved against the app's, computed once. */
+  resolvedRouteOptions: WeakMap<WebSocketOptions, ResolvedWebSocketOptions>;
+  acceptWebSocket(req: Request, socket: Duplex, head: Buffer, options: WebSocketOptions | undefined, handler: WebSocketHandler): void;
   dispatch(req: Request, res: Response, parent: Dispatcher): Pending;
   handleRequest(req: Request, res: Response): void;
 };
@@ -354,8 +376,90 @@ const appPrototype = {
     if (this.servers.has(server)) return server;
     this.servers.add(server);
     trackConnections(this, server);
+    server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head));
     server.once('close', () => this.servers.delete(server));
     return server;
+  },
+
+  publish(this: AppThis, topic: string, data: WebSocketData, options?: PublishOptions): number {
+    return this.topics.publish(topic, data, options);
+  },
+
+  handleUpgrade(this: AppThis, rawReq: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    // A raw socket has no error listener of its own: without this, a reset would crash the process.
+    socket.on('error', () => socket.destroy());
+    const req = rawReq as Request;
+    if (!(req instanceof Request)) adopt(req, new http.ServerResponse(req));
+    // A Response written straight to the socket, so middleware can answer 401/403/redirects.
+    const res = new Response(req);
+    res.assignSocket(socket as net.Socket);
+    res.shouldKeepAlive = false;
+    let settled = false;
+    const timer = setTimeout(() => {
+      if (!settled) socket.destroy();
+    }, this.serverOptions.responseTimeout || this.serverOptions.requestTimeout || 60_000);
+    timer.unref();
+    res.once('finish', () => {
+      settled = true;
+      clearTimeout(timer);
+      (socket as net.Socket).destroySoon();
+    });
+    socket.once('close', () => clearTimeout(timer));
+
+    // RFC 9110 §7.8: a server may ignore Upgrade. Anything but a WebSocket upgrade is routed as a
+    // plain request (answered over the socket, which then closes).
+    const upgrade = req.headers.upgrade;
+    if (typeof upgrade === 'string' && upgrade.toLowerCase().includes('websocket')) {
+      (req as { [kMethodKey]?: string })[kMethodKey] = WS_METHOD;
+      const app = this;
+      const context: UpgradeContext = {
+        accept(r: Request, response: Response, options: WebSocketOptions | undefined, handler: WebSocketHandler) {
+          if (settled || response.headersSent) return;
+          settled = true;
+          clearTimeout(timer);
+          response.detachSocket(socket as net.Socket);
+          app.acceptWebSocket(r, socket, head, options, handler);
+        },
+      };
+      (req as { [kUpgrade]?: UpgradeContext })[kUpgrade] = context;
+    }
+    this.handleRequest(req, res);
+  },
+
+  /** The handshake and the hand-over to the route's handler. */
+  acceptWebSocket(
+    this: AppThis,
+    req: Request,
+    socket: Duplex,
+    head: Buffer,
+    routeOptions: WebSocketOptions | undefined,
+    handler: WebSocketHandler,
+  ): void {
+    let options = this.websocketOptions;
+    if (routeOptions !== undefined) {
+      let resolved = this.resolvedRouteOptions.get(routeOptions);
+      if (resolved === undefined) {
+        resolved = resolveWebSocketOptions(routeOptions, this.websocketOptions);
+        this.resolvedRouteOptions.set(routeOptions, resolved);
+      }
+      options = resolved;
+    }
+    const ws = acceptUpgrade(req, socket, head, options, this.topics);
+    if (ws === undefined) return;
+    this.websockets.add(ws);
+    ws.once('close', () => this.websockets.delete(ws));
+    const fail = (err: unknown): void => {
+      console.error(err);
+      ws.close(1011);
+    };
+    try {
+      const ret = handler(ws, req);
+      if (ret !== null && typeof ret === 'object' && typeof (ret as PromiseLike<unknown>).then === 'function') {
+        (ret as PromiseLike<unknown>).then(undefined, fail);
+      }
+    } catch (err) {
+      fail(err);
+    }
   },
 
   close(this: AppThis): Promise<void> {
@@ -407,9 +511,14 @@ function trackConnections(app: AppThis, server: http.Server): void {
 
 async function closeServers(app: AppThis): Promise<void> {
   const timeout = app.serverOptions.closeTimeout;
-  const closed = [...app.servers].map(
+  const closed: Promise<void>[] = [...app.servers].map(
     (server) => new Promise<void>((resolve) => server.close(() => resolve())),
   );
+  // RFC 6455 §7.4.1: 1001 "going away", e.g. a server going down.
+  for (const ws of app.websockets) {
+    closed.push(new Promise<void>((resolve) => ws.once('close', () => resolve())));
+    ws.close(1001);
+  }
   // Connections with a response in flight close once it is done; idle ones close now.
   for (const socket of app.sockets) {
     const res = (socket as unknown as { _httpMessage?: Response | null })._httpMessage;
@@ -423,6 +532,7 @@ async function closeServers(app: AppThis): Promise<void> {
     timer = setTimeout(() => {
       for (const server of app.servers) server.closeAllConnections();
       for (const socket of app.sockets) socket.destroy();
+      for (const ws of app.websockets) ws.terminate();
       resolve();
     }, timeout);
     timer.unref();
@@ -472,6 +582,10 @@ export function createApp(options: AppOptions = {}): App {
   a['sockets'] = new Set<net.Socket>();
   a['closing'] = undefined;
   a['serverOptions'] = resolveServerOptions(options.server);
+  a['websocketOptions'] = resolveWebSocketOptions(options.websocket);
+  a['websockets'] = new Set<WebSocket>();
+  a['topics'] = new TopicRegistry();
+  a['resolvedRouteOptions'] = new WeakMap<WebSocketOptions, ResolvedWebSocketOptions>();
   a[kIsApp] = true;
   (app.locals as Record<string, unknown>)['settings'] = app.settings;
   return app;

@@ -11,6 +11,8 @@ import { METHODS, type Method } from './methods.js';
 import { compilePath, type PathInput, type RouteParams } from './path.js';
 import { flattenHandlers, Route, WS_METHOD } from './route.js';
 import { pathOf } from './url.js';
+import { resolveWebSocketOptions, type WebSocketOptions } from '../websocket/options.js';
+import { kUpgrade, type UpgradeTagged, type WebSocketHandler } from './upgrade.js';
 import { buildRouteIndex, firstSegmentOf, type RouteIndex } from './route-index.js';
 
 export interface RouterOptions {
@@ -52,6 +54,20 @@ export interface RouterCore<Self> extends RouterMethods<Self> {
   route<const Path extends PathInput>(path: Path): Route<ParamsOf<Path>>;
   /** Callbacks run once per request when a matched path has the parameter `name`. */
   param(name: string, fn: ParamHandler): Self;
+  /**
+   * A WebSocket route: matches only upgrade requests, which run through the whole stack first
+   * (so cookies, sessions, auth apply); `handler(ws, req)` runs after the handshake. Options for
+   * this route (maxPayload, protocols, origins ...) may come right after the path.
+   */
+  ws<const Path extends PathInput>(
+    path: Path,
+    ...args: [...RequestHandlerArg<ParamsOf<Path>>[], WebSocketHandler<ParamsOf<Path>>]
+  ): Self;
+  ws<const Path extends PathInput>(
+    path: Path,
+    options: WebSocketOptions,
+    ...args: [...RequestHandlerArg<ParamsOf<Path>>[], WebSocketHandler<ParamsOf<Path>>]
+  ): Self;
   /** The layers, in order. */
   readonly stack: Layer[];
 }
@@ -121,6 +137,26 @@ export const routerPrototype = {
     if (typeof fn !== 'function') throw new TypeError('param() requires a callback function');
     if (this.params === undefined) this.params = Object.create(null) as Record<string, ParamHandler[]>;
     (this.params[name] ??= []).push(fn);
+    return this;
+  },
+
+  ws(this: RouterThis & { route(p: PathInput): Route }, path: PathInput, ...args: unknown[]) {
+    let options: WebSocketOptions | undefined;
+    const first = args[0];
+    if (first !== null && typeof first === 'object' && !Array.isArray(first)) {
+      options = args.shift() as WebSocketOptions;
+      resolveWebSocketOptions(options); // validates now: a bad option is a TypeError at registration
+    }
+    const handler = args.pop();
+    if (typeof handler !== 'function') throw new TypeError('ws() requires a handler function (ws, req) as its last argument');
+    const middleware = flattenHandlers(args, 'ws()');
+    const endpoint = function webSocketEndpoint(req: Request, res: Response, next: NextFunction): unknown {
+      const upgrade = (req as UpgradeTagged)[kUpgrade];
+      if (upgrade === undefined) return next();
+      upgrade.accept(req, res, options, handler as WebSocketHandler);
+      return undefined;
+    };
+    this.route(path).addHandlers(WS_METHOD, [...middleware, endpoint]);
     return this;
   },
 
