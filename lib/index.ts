@@ -24,6 +24,19 @@ export type { RouterOptions, RouterCore, RouteMethod, ParamsOf } from './router/
 export { Route } from './router/route.js';
 export type { Method } from './router/methods.js';
 export type { PathInput, RouteParams } from './router/path.js';
+
+// --- Request and Response helpers (lib/http/) ---
+export { adoptRequest } from './http/request.js';
+export type { Ranges, ByteRange, RangeOptions } from './http/request.js';
+export { adoptResponse } from './http/response.js';
+export type { HeaderValue, FormatHandlers } from './http/response.js';
+export { compileTrust } from './http/proxy.js';
+export type { TrustFunction, TrustProxyValue } from './http/proxy.js';
+export { escapeHtml } from './http/escape.js';
+export { statusMessage } from './http/status.js';
+export { parseQuery } from './http/query.js';
+export { parseRange } from './http/range.js';
+
 // WebSocket (RFC 6455): lib/websocket/
 export { WebSocket } from './websocket/websocket.js';
 export type { SendOptions, WebSocketData, WebSocketReadyState } from './websocket/websocket.js';
