@@ -113,17 +113,11 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
         protocol = list[0];
       }
       clearTimeout(timer);
-      // Nothing is read until the caller's `await connect()` continuation (a microtask) has run
-      // and attached its listeners: the socket flows again on setImmediate.
+      // Read once the caller's `await connect()` continuation attached its listeners (the
+      // WebSocket starts reading on setImmediate).
       if (head.length > 0) socket.unshift(head);
-      socket.pause();
       resolve(new WebSocket(socket, resolved, { client: true, protocol }));
-      setImmediate(resumeSocket, socket);
     });
     req.end();
   });
-}
-
-function resumeSocket(socket: Duplex): void {
-  if (!socket.destroyed) socket.resume();
 }

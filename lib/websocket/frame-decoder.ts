@@ -34,8 +34,13 @@ const GET_PAYLOAD_LENGTH_64 = 2; // extended payload length, 64 bits
 const GET_MASK = 3; // masking key
 const GET_DATA = 4; // payload data
 
-/** Capacity of the buffer that collects small pieces of an unfinished message. */
-const TAIL_SIZE = 4096;
+/**
+ * Capacity of the buffer that collects small pieces of an unfinished message: 4 KiB at first,
+ * then as large as the message so far (up to 1 MiB), so a long message made of small pieces needs
+ * few buffers, while what is allocated stays at most about twice what was received.
+ */
+const TAIL_MIN = 4096;
+const TAIL_MAX = 1 << 20;
 
 export class FrameDecoder {
   /** Set once a Close frame or an error was seen: later input is ignored. */
@@ -313,7 +318,9 @@ export class FrameDecoder {
     } else {
       if (this.tail === null || this.tail.length - this.tailUsed < n) {
         this.flushTail();
-        this.tail = Buffer.allocUnsafe(Math.max(n, TAIL_SIZE)); // only the written part is ever read
+        // Never more than the message may still hold; only the written part is ever read.
+        const room = this.limits.maxPayload - this.messageLength + n;
+        this.tail = Buffer.allocUnsafe(Math.min(Math.max(n, TAIL_MIN, Math.min(this.messageLength, TAIL_MAX)), room));
         this.tailStart = this.tailUsed = 0;
         this.retained += this.tail.length;
       }

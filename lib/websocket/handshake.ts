@@ -150,7 +150,7 @@ export function acceptUpgrade(
       '\r\n',
   );
   // Bytes that came with the request go back into the socket: they are read, like everything
-  // after them, once the stream flows (next tick), so the caller can attach listeners first.
+  // after them, once the WebSocket starts reading (setImmediate), after the caller's listeners.
   if (head.length > 0) socket.unshift(head);
   return new WebSocket(socket, options, { client: false, protocol, topics });
 }

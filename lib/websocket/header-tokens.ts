@@ -58,6 +58,8 @@ export function parseTokenList(value: string): string[] | null {
 /** Whether the token list `value` contains `token` (ASCII case-insensitive, `token` lowercase). */
 export function hasToken(value: string | undefined, token: string): boolean {
   if (value === undefined) return false;
+  // The usual case, a header holding just the token ("websocket", "Upgrade"), needs no list.
+  if (value.length === token.length && value.toLowerCase() === token) return true;
   const tokens = parseTokenList(value);
   if (tokens === null) return false;
   for (const t of tokens) if (t.length === token.length && t.toLowerCase() === token) return true;

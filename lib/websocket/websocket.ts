@@ -42,12 +42,16 @@ function socketOnData(this: OwnedSocket, chunk: Buffer): void {
   const ws = this[OWNER];
   if (ws === undefined) return;
   ws.alive = true;
+  // Corked while the chunk is decoded: every frame sent by the listeners of the messages in this
+  // chunk (echoes, pongs) leaves in one writev instead of one system call each.
+  this.cork();
   ws.decoder.push(chunk);
+  this.uncork();
 }
 function socketOnEnd(this: OwnedSocket): void {
   // The peer will send nothing more; finish our side too (http servers allow half-open sockets).
   const ws = this[OWNER];
-  if (ws !== undefined && ws.readyState === WebSocket.OPEN) ws.readyState = WebSocket.CLOSING;
+  if (ws !== undefined && ws.state === WebSocket.OPEN) ws.state = WebSocket.CLOSING;
   this.end();
 }
 function socketOnClose(this: OwnedSocket): void {
@@ -59,6 +63,9 @@ function socketOnError(this: OwnedSocket): void {
 }
 function socketOnDrain(this: OwnedSocket): void {
   this[OWNER]?.dispatch('drain');
+}
+function resumeSocket(socket: Duplex): void {
+  if (!socket.destroyed) socket.resume();
 }
 function closeTimedOut(ws: WebSocket): void {
   ws.closeTimer = undefined;
@@ -106,7 +113,7 @@ export class WebSocket extends EventEmitter implements FrameSink, HeartbeatMembe
 
   /** The subprotocol agreed in the handshake, '' for none. */
   readonly protocol: string;
-  readyState: WebSocketReadyState = WebSocket.OPEN;
+  /** @internal Read `readyState`. */ state: WebSocketReadyState = WebSocket.OPEN;
 
   /** @internal */ readonly socket: Duplex;
   /** @internal */ readonly decoder: FrameDecoder;
@@ -138,12 +145,21 @@ export class WebSocket extends EventEmitter implements FrameSink, HeartbeatMembe
     const net = socket as Duplex & { setNoDelay?: (v: boolean) => void; setTimeout?: (ms: number) => void };
     net.setNoDelay?.(true); // frames are whole messages: send them now
     net.setTimeout?.(0);
+    // Reading starts on setImmediate, not at once: whoever created this socket (a route handler,
+    // the code after `await connect()`) attaches its listeners first, even across microtasks.
+    socket.pause();
+    setImmediate(resumeSocket, socket);
     socket.on('data', socketOnData);
     socket.on('end', socketOnEnd);
     socket.on('close', socketOnClose);
     socket.on('error', socketOnError);
     socket.on('drain', socketOnDrain);
     if (options.heartbeat > 0) joinHeartbeat(options.heartbeat, this);
+  }
+
+  /** CONNECTING (0), OPEN (1), CLOSING (2) or CLOSED (3). */
+  get readyState(): WebSocketReadyState {
+    return this.state;
   }
 
   /** Bytes queued for sending and not yet handed to the operating system. */
@@ -167,7 +183,7 @@ export class WebSocket extends EventEmitter implements FrameSink, HeartbeatMembe
       // §8.1: a text message carries UTF-8; refuse to put anything else on the wire.
       if (opcode === OPCODE_TEXT && !isUtf8(payload)) throw new TypeError('A text message must be valid UTF-8');
     }
-    if (this.readyState !== WebSocket.OPEN || this.closeSent) return false;
+    if (this.state !== WebSocket.OPEN || this.closeSent) return false;
     if (this.socket.writableLength > this.options.maxBufferedAmount) return this.overflow();
     return writeFrame(this.socket, opcode, payload, this.isClient);
   }
@@ -198,15 +214,15 @@ export class WebSocket extends EventEmitter implements FrameSink, HeartbeatMembe
       throw new TypeError('A WebSocket close reason must be at most 123 bytes of UTF-8');
     }
     if (code === undefined && reason !== undefined && reason.length > 0) code = CLOSE_NORMAL;
-    if (this.readyState === WebSocket.CLOSED || this.closeSent) return;
+    if (this.state === WebSocket.CLOSED || this.closeSent) return;
     this.sendClose(code, reason);
     this.closing();
   }
 
   /** Destroys the connection at once, without a closing handshake. */
   terminate(): void {
-    if (this.readyState === WebSocket.CLOSED) return;
-    this.readyState = WebSocket.CLOSING;
+    if (this.state === WebSocket.CLOSED) return;
+    this.state = WebSocket.CLOSING;
     this.decoder.stop();
     this.socket.destroy();
   }
@@ -215,7 +231,7 @@ export class WebSocket extends EventEmitter implements FrameSink, HeartbeatMembe
   subscribe(topic: string): boolean {
     if (typeof topic !== 'string') throw new TypeError('A topic must be a string');
     if (this.topics === undefined) throw new TypeError('This WebSocket has no topic registry (client sockets cannot subscribe)');
-    if (this.readyState !== WebSocket.OPEN) return false;
+    if (this.state !== WebSocket.OPEN) return false;
     const subs = (this.subscriptions ??= new Set());
     if (subs.has(topic)) return false;
     subs.add(topic);
@@ -245,7 +261,7 @@ export class WebSocket extends EventEmitter implements FrameSink, HeartbeatMembe
 
   /** @internal Writes a frame encoded once for many sockets (publish). False if skipped. */
   writeShared(frame: Buffer): boolean {
-    if (this.readyState !== WebSocket.OPEN || this.closeSent) return false;
+    if (this.state !== WebSocket.OPEN || this.closeSent) return false;
     if (this.socket.writableLength > this.options.maxBufferedAmount) {
       if (this.options.publishOverflow === 'close') this.overflow();
       return false;
@@ -258,7 +274,7 @@ export class WebSocket extends EventEmitter implements FrameSink, HeartbeatMembe
     const payload = data === undefined ? EMPTY : toPayload(data, `A ${what} payload`);
     const length = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
     if (length > 125) throw new TypeError(`A ${what} payload must be at most 125 bytes`);
-    if (this.readyState !== WebSocket.OPEN || this.closeSent) return false;
+    if (this.state !== WebSocket.OPEN || this.closeSent) return false;
     if (this.socket.writableLength > this.options.maxBufferedAmount) return this.overflow();
     return this.socket.write(encodeFrame(opcode, payload, this.isClient));
   }
@@ -268,16 +284,16 @@ export class WebSocket extends EventEmitter implements FrameSink, HeartbeatMembe
     let payload = EMPTY;
     if (code !== undefined) {
       const reasonLength = reason === undefined ? 0 : Buffer.byteLength(reason);
-      payload = Buffer.allocUnsafe(2 + reasonLength); // fully written below
+      payload = Buffer.alloc(2 + reasonLength); // zeroed: rare, and never a chance of leaking memory
       payload.writeUInt16BE(code, 0);
       if (reasonLength > 0) payload.write(reason as string, 2, 'utf8');
     }
-    if (!this.socket.destroyed) this.socket.write(encodeFrame(OPCODE_CLOSE, payload, this.isClient));
+    if (this.socket.writable) this.socket.write(encodeFrame(OPCODE_CLOSE, payload, this.isClient));
   }
 
   /** We are in the closing handshake: bound it in time, and end TCP when it is our turn. */
   private closing(): void {
-    if (this.readyState === WebSocket.OPEN) this.readyState = WebSocket.CLOSING;
+    if (this.state === WebSocket.OPEN) this.state = WebSocket.CLOSING;
     // §7.1.1: "the server [...] SHOULD close the underlying TCP connection" first, once both
     // Close frames were exchanged; a client waits for the server to do so.
     if (this.closeReceived && !this.isClient) this.socket.end();
@@ -286,13 +302,16 @@ export class WebSocket extends EventEmitter implements FrameSink, HeartbeatMembe
 
   /** Fails the connection (§7.1.7): Close frame with `code`, then close TCP. */
   private fail(code: number, reason: string): void {
-    if (!this.closeSent && this.readyState !== WebSocket.CLOSED) this.sendClose(code, reason);
+    if (!this.closeSent && this.state !== WebSocket.CLOSED) this.sendClose(code, reason);
     this.closing();
     this.socket.end();
   }
 
   private overflow(): false {
-    this.report(new WebSocketError('KEEL_WS_BUFFER_OVERFLOW', CLOSE_ABNORMAL, 'peer is not reading: maxBufferedAmount exceeded'));
+    // A slow peer is not a bug in the application: reported to 'error' listeners only.
+    if (this.listenerCount('error') > 0) {
+      this.report(new WebSocketError('KEEL_WS_BUFFER_OVERFLOW', CLOSE_ABNORMAL, 'peer is not reading: maxBufferedAmount exceeded'));
+    }
     this.terminate();
     return false;
   }
@@ -324,7 +343,7 @@ export class WebSocket extends EventEmitter implements FrameSink, HeartbeatMembe
 
   private listenerFailed(error: unknown, event: string): void {
     this.report(new WebSocketError('KEEL_WS_LISTENER_ERROR', CLOSE_INTERNAL_ERROR, `a '${event}' listener failed`, { cause: error }));
-    if (this.readyState === WebSocket.OPEN) this.close(CLOSE_INTERNAL_ERROR);
+    if (this.state === WebSocket.OPEN) this.close(CLOSE_INTERNAL_ERROR);
   }
 
   /** Async listeners that reject land here (EventEmitter captureRejections). */
@@ -343,7 +362,7 @@ export class WebSocket extends EventEmitter implements FrameSink, HeartbeatMembe
 
   /** @internal FrameSink: §5.5.2 "Upon receipt of a Ping frame, an endpoint MUST send a Pong frame in response [...] with identical Application data" */
   onFramePing(payload: Buffer): void {
-    if (this.readyState === WebSocket.OPEN && !this.closeSent) {
+    if (this.state === WebSocket.OPEN && !this.closeSent) {
       if (this.socket.writableLength > this.options.maxBufferedAmount) {
         this.overflow();
         return;
@@ -370,13 +389,14 @@ export class WebSocket extends EventEmitter implements FrameSink, HeartbeatMembe
 
   /** @internal FrameSink */
   onFrameError(error: WebSocketError): void {
+    // A misbehaving peer is not a bug in the application: reported to 'error' listeners only.
     if (this.listenerCount('error') > 0) this.report(error);
     this.fail(error.closeCode, error.message);
   }
 
   /** @internal HeartbeatMember: no sign of life since the last tick means the peer is gone. */
   heartbeatTick(): void {
-    if (this.readyState !== WebSocket.OPEN) return;
+    if (this.state !== WebSocket.OPEN) return;
     if (!this.alive) {
       this.terminate();
       return;
@@ -387,8 +407,8 @@ export class WebSocket extends EventEmitter implements FrameSink, HeartbeatMembe
 
   /** @internal The TCP connection is gone. */
   socketClosed(): void {
-    if (this.readyState === WebSocket.CLOSED) return;
-    this.readyState = WebSocket.CLOSED;
+    if (this.state === WebSocket.CLOSED) return;
+    this.state = WebSocket.CLOSED;
     if (this.closeTimer !== undefined) {
       clearTimeout(this.closeTimer);
       this.closeTimer = undefined;

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { RawClient, startServer, within } from './support.js';
+import { RawClient, frame, startServer, within } from './support.js';
 
 test('send() returns false when backed up, bufferedAmount grows, drain fires once the peer reads', async () => {
   const srv = await startServer({}, () => {});
@@ -46,6 +46,25 @@ test('maxBufferedAmount: sending to a peer that does not read terminates instead
     assert.ok(ws.readyState !== 1, 'terminated');
     assert.equal(await within(closed, 2000, 'close'), 1006);
     assert.equal(errors[0]?.code, 'KEEL_WS_BUFFER_OVERFLOW');
+    c.destroy();
+  } finally {
+    await srv.close();
+  }
+});
+
+test('a ping flood from a peer that does not read its pongs is cut off at maxBufferedAmount', async () => {
+  const srv = await startServer({ maxBufferedAmount: 64 * 1024 }, () => {});
+  try {
+    const c = await RawClient.open(srv.port);
+    c.socket.pause();
+    const ws = srv.sockets[0];
+    const closed = new Promise<number>((resolve) => ws.once('close', resolve));
+    const ping = frame(0x9, Buffer.alloc(125, 1));
+    const burst = Buffer.concat(Array.from({ length: 500 }, () => ping));
+    for (let i = 0; i < 400 && ws.readyState === 1; i++) {
+      if (!c.socket.write(burst)) await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.equal(await within(closed, 5000, 'terminated'), 1006);
     c.destroy();
   } finally {
     await srv.close();

@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RawClient, frame, startServer, within } from './support.js';
+import { RawClient, frame, startServer, waitFor, within } from './support.js';
 import { connect } from '../../lib/websocket/client.js';
 
 test('publish reaches every subscriber of the topic, and only them', async () => {
@@ -19,18 +19,7 @@ test('publish reaches every subscriber of the topic, and only them', async () =>
     const clients = await Promise.all([0, 1, 2].map(() => connect(`ws://127.0.0.1:${srv.port}/`)));
     const inbox: string[][] = [[], [], []];
     clients.forEach((c, i) => c.on('message', (d) => inbox[i].push(String(d))));
-    const acked = (i: number, n: number): Promise<void> =>
-      within(
-        new Promise<void>((resolve) => {
-          const check = (): void => {
-            if (inbox[i].filter((x) => x === 'ok').length >= n) resolve();
-            else setTimeout(check, 5);
-          };
-          check();
-        }),
-        2000,
-        'ack',
-      );
+    const acked = (i: number, n: number): Promise<void> => waitFor(() => inbox[i].filter((x) => x === 'ok').length >= n, 'ack');
     clients[0].send('sub news');
     clients[1].send('sub news');
     clients[2].send('sub other');

@@ -158,3 +158,47 @@ test('the client masks every frame with a fresh key', async () => {
     await srv.close();
   }
 });
+
+test('wss:// over node:tls, checked against the server certificate', async (t) => {
+  const { execFileSync } = await import('node:child_process');
+  const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'keel-wss-'));
+  try {
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+        '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore', timeout: 10_000 });
+    } catch {
+      t.skip('openssl is not available');
+      return;
+    }
+    const cert = readFileSync(join(dir, 'cert.pem'));
+    const https = await import('node:https');
+    const { acceptUpgrade } = await import('../../lib/websocket/handshake.js');
+    const { resolveWebSocketOptions } = await import('../../lib/websocket/options.js');
+    const server = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert });
+    const sockets = new Set<import('node:stream').Duplex>();
+    server.on('upgrade', (req, socket, head) => {
+      sockets.add(socket);
+      const ws = acceptUpgrade(req, socket, head, resolveWebSocketOptions({ heartbeat: 0 }));
+      ws?.on('message', (d) => ws.send(`tls:${String(d)}`));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as net.AddressInfo;
+      const ws = await within(connect(`wss://127.0.0.1:${port}/`, { tls: { ca: cert } }), 5000, 'connect');
+      ws.send('hello');
+      assert.equal(await within(new Promise<string>((r) => ws.once('message', (d) => r(String(d)))), 3000, 'echo'), 'tls:hello');
+      ws.terminate();
+      await assert.rejects(within(connect(`wss://127.0.0.1:${port}/`), 5000, 'untrusted'), /self.signed|certificate/i);
+    } finally {
+      for (const s of sockets) s.destroy();
+      server.closeAllConnections();
+      server.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -211,3 +211,20 @@ test('a late acceptUpgrade (after async middleware) still sees the frames sent m
     server.close();
   }
 });
+
+test('a handler that attaches its listeners after a few awaits still gets the first frames', async () => {
+  const srv = await startServer({}, (ws) => {
+    void (async () => {
+      await Promise.resolve();
+      await null;
+      ws.on('message', (d) => ws.send(`late:${String(d)}`));
+    })();
+  });
+  try {
+    const c = await RawClient.open(srv.port, Buffer.concat([Buffer.from(handshakeRequest()), frame(0x1, 'first')]));
+    assert.equal((await c.frame(0x1)).payload.toString(), 'late:first');
+    c.destroy();
+  } finally {
+    await srv.close();
+  }
+});

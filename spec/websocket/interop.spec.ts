@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, within } from './support.js';
+import { startServer, waitFor, within } from './support.js';
 import { connect } from '../../lib/websocket/client.js';
 
 interface BrowserLikeSocket {
@@ -86,14 +86,7 @@ test('Keel client ↔ Keel server: messages both ways, masks its frames, close h
     ws.send(Buffer.alloc(200_000, 3));
     ws.send(new Float64Array([1.5]));
     ws.send('as binary', { binary: true });
-    await within(
-      new Promise<void>((resolve) => {
-        const check = (): void => (inbox.length >= 5 ? resolve() : void setTimeout(check, 5));
-        check();
-      }),
-      5000,
-      'messages',
-    );
+    await waitFor(() => inbox.length >= 5, 'messages', 5000);
     assert.deepEqual(inbox[0], ['welcome', false]);
     assert.deepEqual(inbox[1], ['text', false]);
     assert.deepEqual(inbox[2], [Buffer.alloc(200_000, 3), true]);

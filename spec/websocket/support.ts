@@ -256,3 +256,15 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
     }),
   ]);
 }
+
+/** Polls `test` every 5 ms until it holds, failing after `ms`. */
+export function waitFor(test: () => boolean, what: string, ms = 3000): Promise<void> {
+  return within(
+    new Promise<void>((resolve) => {
+      const check = (): void => (test() ? resolve() : void setTimeout(check, 5));
+      check();
+    }),
+    ms,
+    what,
+  );
+}
