@@ -13,3 +13,12 @@ export type {
   HandlerArg,
   ParamHandler,
 } from './router/handler.js';
+
+// Core: app and router
+export { createApp } from './app.js';
+export type { App, AppOptions, ServerOptions } from './app.js';
+export { Router } from './router/router.js';
+export type { RouterOptions, RouterCore, RouteMethod, ParamsOf } from './router/router.js';
+export { Route } from './router/route.js';
+export type { Method } from './router/methods.js';
+export type { PathInput, RouteParams } from './router/path.js';
