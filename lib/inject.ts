@@ -85,7 +85,14 @@ const servers = new WeakMap<InjectListener, KeelServer>();
 function serverFor(listener: InjectListener): KeelServer {
   let server = servers.get(listener);
   if (server === undefined) {
-    server = new http.Server<typeof Request, typeof Response>({ IncomingMessage: Request, ServerResponse: Response }, listener);
+    server = new http.Server<typeof Request, typeof Response>(
+      { IncomingMessage: Request, ServerResponse: Response },
+      // Called through a wrapper: an app is a function whose prototype is not Function.prototype,
+      // so EventEmitter's `handler.apply` would not exist on it.
+      (req, res) => {
+        listener(req as Request, res);
+      },
+    );
     servers.set(listener, server);
   }
   return server;

@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError } from '../http/errors.js';
 import { DEFAULT_TYPE, lookupType } from '../http/mime.js';
+import { escapeHtml } from '../http/escape.js';
 import { describe } from './bytes.js';
 import { isInside, resolveUnderRoot } from './static-path.js';
 import { parseRange } from './range.js';
@@ -65,21 +66,6 @@ function booleanOption(options: StaticOptions, name: keyof StaticOptions, fallba
   if (v === undefined) return fallback;
   if (typeof v !== 'boolean') throw new TypeError(`option ${name} must be a boolean, got ${describe(v)}`);
   return v;
-}
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(s: string): string {
-  let out = '';
-  let from = 0;
-  for (let i = 0; i < s.length; i++) {
-    const rep = HTML_ESCAPES[s[i]!];
-    if (rep !== undefined) {
-      out += s.slice(from, i) + rep;
-      from = i + 1;
-    }
-  }
-  return out + s.slice(from);
 }
 
 function isHex(c: number): boolean {

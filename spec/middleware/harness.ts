@@ -71,7 +71,7 @@ export function chain(handlers: Middleware[], final: Middleware = echoBody, erro
 export async function serve(handlers: Middleware[], final?: Middleware): Promise<TestServer> {
   const errors: unknown[] = [];
   const listener = chain(handlers, final, errors);
-  const server = http.createServer<typeof Request, typeof Response>({ IncomingMessage: Request, ServerResponse: Response }, listener);
+  const server = http.createServer<typeof Request, typeof Response>({ IncomingMessage: Request, ServerResponse: Response }, listener as unknown as http.RequestListener<typeof Request, typeof Response>);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
