@@ -125,16 +125,18 @@ export function keySegments(key: string, depth: number): string[] {
   return segments;
 }
 
-/** Returns the array index a segment names, or -1 when it is an object key. */
+/**
+ * Returns the array index a canonical decimal segment names ('0', '12'; not '012' or '1e3'), or -1
+ * when it is an object key. Very long numbers saturate, so they still hit the array cap.
+ */
 function arrayIndex(segment: string): number {
-  if (segment.length === 0 || segment.length > 9) return -1;
-  const c0 = segment.charCodeAt(0);
-  if (c0 === 48 /* 0 */) return segment.length === 1 ? 0 : -1; // canonical numbers only
+  if (segment.length === 0) return -1;
+  if (segment.charCodeAt(0) === 48 /* 0 */) return segment.length === 1 ? 0 : -1;
   let n = 0;
   for (let i = 0; i < segment.length; i++) {
     const c = segment.charCodeAt(i);
     if (c < 48 || c > 57) return -1;
-    n = n * 10 + (c - 48);
+    if (n < 1e15) n = n * 10 + (c - 48);
   }
   return n;
 }
