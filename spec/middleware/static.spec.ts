@@ -1,6 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import { serveStatic } from '../../lib/middleware/static.js';
 import { serve, rawRequest, type TestServer } from './harness.js';
 import { makeSite, type Site } from './static-fixture.js';
@@ -172,6 +173,47 @@ describe('serveStatic()', { timeout: 20000 }, () => {
     assert.equal(partial.status, 200);
     const again = await fetch(s.url + '/a.txt');
     assert.equal(await again.text(), '0123456789abcdefghij');
+  });
+
+  it('closes the file handle of every download the client abandons', { skip: process.platform !== 'linux' }, async () => {
+    const fsp = await import('node:fs/promises');
+    await fsp.writeFile(site.root + '/huge.bin', Buffer.alloc(32 * 1024 * 1024, 1));
+    const fds = () => fsp.readdir('/proc/self/fd').then((l) => l.length);
+    const before = await fds();
+    for (let i = 0; i < 20; i++) {
+      // A client that asks for 32 MB, reads nothing, and goes away.
+      await new Promise<void>((resolve) => {
+        const socket = net.connect(s.port, '127.0.0.1', () => socket.write('GET /huge.bin HTTP/1.1\r\nHost: x\r\n\r\n'));
+        socket.pause();
+        socket.on('error', () => {});
+        setTimeout(() => {
+          socket.destroy();
+          resolve();
+        }, 50);
+      });
+    }
+    // Closing is prompt: no waiting for the garbage collector (which would close leaked handles too).
+    await new Promise((r) => setTimeout(r, 200));
+    const after = await fds();
+    assert.ok(after - before < 3, `file descriptors grew from ${before} to ${after}`);
+  });
+
+  it('immutable adds to Cache-Control; cacheControl: false sends none', async () => {
+    const a = await serve([serveStatic(site.root, { maxAge: 86_400_000, immutable: true })], notFound);
+    const b = await serve([serveStatic(site.root, { cacheControl: false, etag: false, lastModified: false })], notFound);
+    try {
+      const r = await fetch(a.url + '/a.txt');
+      assert.equal(r.headers.get('cache-control'), 'public, max-age=86400, immutable');
+      await r.arrayBuffer();
+      const r2 = await fetch(b.url + '/a.txt');
+      assert.equal(r2.headers.get('cache-control'), null);
+      assert.equal(r2.headers.get('etag'), null);
+      assert.equal(r2.headers.get('last-modified'), null);
+      await r2.arrayBuffer();
+    } finally {
+      await a.close();
+      await b.close();
+    }
   });
 
   it('invalid options throw TypeError', () => {
