@@ -87,6 +87,9 @@ export function createBodyParser(resolved: ResolvedOptions, parse: BodyParse): B
       }
       body = parse(buf, charset, req);
     } catch (err) {
+      // Unread body bytes left on a keep-alive connection would be read and discarded by node
+      // after the answer (possibly gigabytes): close the connection instead.
+      if (!req.complete) res.shouldKeepAlive = false;
       return next(err);
     }
     (req as IncomingMessage & { body: unknown }).body = body;

@@ -123,6 +123,8 @@ class Compressor {
     const status = res.statusCode;
     // RFC 9110 §15.3.5, §15.4.5: 204 and 304 have no content to encode.
     if (status < 200 || status === 204 || status === 304 || req.method === 'HEAD') return;
+    // A 206 part is a byte range of the identity representation (RFC 9233 §4.1); leave it alone.
+    if (status === 206 || res.hasHeader('Content-Range')) return;
     const existing = res.getHeader('Content-Encoding');
     if (existing !== undefined && String(existing).toLowerCase() !== 'identity') return;
     if (!settings.filter(req, res)) return;
@@ -136,6 +138,9 @@ class Compressor {
     if (coding === 'identity') return;
     res.setHeader('Content-Encoding', coding);
     res.removeHeader('Content-Length');
+    // RFC 9110 §8.8.3: a strong ETag names exact bytes; the encoded bytes differ, so weaken it.
+    const etag = res.getHeader('ETag');
+    if (typeof etag === 'string' && etag.startsWith('"')) res.setHeader('ETag', 'W/' + etag);
     const stream =
       coding === 'br'
         ? zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: settings.brotliQuality } })

@@ -77,7 +77,6 @@ export function cors(options: CorsOptions = {}): CorsMiddleware {
   if (!Number.isInteger(successStatus) || successStatus < 200 || successStatus > 299) {
     throw new TypeError(`option optionsSuccessStatus must be a 2xx status, got ${describe(successStatus)}`);
   }
-  const fixedOrigin = typeof origin === 'string';
 
   /** The Access-Control-Allow-Origin value for this request, or undefined to send none. */
   async function allowOrigin(req: IncomingMessage, requestOrigin: string | undefined): Promise<string | undefined> {
@@ -105,8 +104,8 @@ export function cors(options: CorsOptions = {}): CorsMiddleware {
     } catch (err) {
       return next(err);
     }
-    // The answer depends on Origin unless it is the same for everyone.
-    if (!fixedOrigin) appendVary(res, 'Origin');
+    // The answer depends on Origin unless it is '*' for everyone.
+    if (origin !== '*') appendVary(res, 'Origin');
     if (allowed !== undefined) {
       res.setHeader('Access-Control-Allow-Origin', allowed);
       if (credentials) res.setHeader('Access-Control-Allow-Credentials', 'true');

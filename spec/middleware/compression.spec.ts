@@ -6,6 +6,8 @@ import { Readable, pipeline } from 'node:stream';
 import { compression, type FlushableResponse } from '../../lib/middleware/compression.js';
 import { negotiateEncoding } from '../../lib/middleware/accept-encoding.js';
 import { serve, type Middleware, type TestServer } from './harness.js';
+import { serveStatic } from '../../lib/middleware/static.js';
+import { makeSite } from './static-fixture.js';
 
 const BIG = JSON.stringify({ items: Array.from({ length: 200 }, (_, i) => ({ id: i, name: 'item ' + i })) });
 
@@ -207,6 +209,43 @@ describe('compression()', { timeout: 20000 }, () => {
       assert.equal(png.headers['content-encoding'], 'gzip');
     } finally {
       await s2.close();
+    }
+  });
+
+  it('with serveStatic: compressed files get a weak ETag that still revalidates; ranges stay identity', async () => {
+    const site = await makeSite();
+    const fsp = await import('node:fs/promises');
+    await fsp.writeFile(site.root + '/page.html', '<p>' + 'hello '.repeat(1000) + '</p>');
+    const s2 = await serve([compression(), serveStatic(site.root)], routes);
+    try {
+      const full = await get(s2.port, '/page.html', 'gzip');
+      assert.equal(full.headers['content-encoding'], 'gzip');
+      assert.match(full.headers.etag!, /^W\/"/);
+      assert.equal(full.text.length, 6007);
+      const again = await new Promise<number>((resolve, reject) => {
+        http
+          .get({ port: s2.port, host: '127.0.0.1', path: '/page.html', headers: { 'accept-encoding': 'gzip', 'if-none-match': full.headers.etag! } }, (res) => {
+            res.resume();
+            resolve(res.statusCode!);
+          })
+          .on('error', reject);
+      });
+      assert.equal(again, 304);
+      const part = await new Promise<Got>((resolve, reject) => {
+        http
+          .get({ port: s2.port, host: '127.0.0.1', path: '/page.html', headers: { 'accept-encoding': 'gzip', range: 'bytes=0-2' } }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, raw: Buffer.concat(chunks), text: Buffer.concat(chunks).toString() }));
+          })
+          .on('error', reject);
+      });
+      assert.equal(part.status, 206);
+      assert.equal(part.headers['content-encoding'], undefined);
+      assert.equal(part.text, '<p>');
+    } finally {
+      await s2.close();
+      await site.cleanup();
     }
   });
 
