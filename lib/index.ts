@@ -11,6 +11,8 @@ export type {
   ErrorRequestHandler,
   Handler,
   HandlerArg,
+  RequestHandlerArg,
+  ErrorHandlerArg,
   ParamHandler,
 } from './router/handler.js';
 
@@ -45,3 +47,22 @@ export { compression } from './middleware/compression.js';
 export type { CompressionOptions, CompressionMiddleware, FlushableResponse } from './middleware/compression.js';
 export { inject } from './inject.js';
 export type { InjectRequest, InjectResponse, InjectListener } from './inject.js';
+
+// WebSocket (RFC 6455): lib/websocket/
+export { WebSocket } from './websocket/websocket.js';
+export type { SendOptions, WebSocketData, WebSocketReadyState } from './websocket/websocket.js';
+export { connect } from './websocket/client.js';
+export type { ConnectOptions } from './websocket/client.js';
+export { acceptUpgrade } from './websocket/handshake.js';
+export { TopicRegistry } from './websocket/topics.js';
+export type { PublishOptions } from './websocket/topics.js';
+export { resolveWebSocketOptions } from './websocket/options.js';
+export type {
+  WebSocketOptions,
+  ResolvedWebSocketOptions,
+  OriginCheck,
+  ProtocolHandler,
+  PublishOverflowPolicy,
+} from './websocket/options.js';
+export { WebSocketError } from './websocket/errors.js';
+export type { WebSocketErrorCode } from './websocket/errors.js';
