@@ -90,7 +90,16 @@ function serverFor(listener: InjectListener): KeelServer {
       // Called through a wrapper: an app is a function whose prototype is not Function.prototype,
       // so EventEmitter's `handler.apply` would not exist on it.
       (req, res) => {
-        listener(req as Request, res);
+        try {
+          listener(req as Request, res);
+        } catch (err) {
+          // A plain listener that throws would otherwise crash the process from a stream event.
+          if (res.headersSent) res.destroy(err as Error);
+          else {
+            res.statusCode = 500;
+            res.end();
+          }
+        }
       },
     );
     servers.set(listener, server);

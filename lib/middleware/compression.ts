@@ -166,7 +166,8 @@ class Compressor {
 
   onWrite(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
     if (!this.decided && !this.res.headersSent) this.decide();
-    if (this.stream !== undefined) {
+    // After end(), let node's own write report the mistake as it always does.
+    if (this.stream !== undefined && !this.stream.writableEnded) {
       if (typeof encoding === 'function') return this.stream.write(chunk, encoding as Callback);
       return this.stream.write(chunk, encoding as BufferEncoding, callback as Callback);
     }

@@ -163,6 +163,18 @@ describe('inject()', { timeout: 30000 }, () => {
     assert.equal((await inject(listener, { method: 'POST', url: '/', headers: { 'content-type': 'text/csv' }, body: 'a,b' })).body, 'text/csv|3|a,b');
   });
 
+  it('a plain listener that throws gives a 500, not a crash', async () => {
+    const r = await inject(() => {
+      throw new Error('boom');
+    }, { url: '/' });
+    assert.equal(r.status, 500);
+  });
+
+  it('many injections in a row leave no sockets or listeners behind', async () => {
+    const listener = (_req: Request, res: Response) => res.end('ok');
+    for (let i = 0; i < 200; i++) assert.equal((await inject(listener, { url: '/' + i })).body, 'ok');
+  });
+
   it('rejects a request without a url', async () => {
     await assert.rejects(inject(app, {} as InjectRequest), TypeError);
   });
