@@ -7,7 +7,7 @@ import { serveStatic } from '../../lib/index.js';
 import { resolveUnderRoot } from '../../lib/middleware/static-path.js';
 import { rawRequest } from '../middleware/harness.js';
 import { makeSite, type Site } from '../middleware/static-fixture.js';
-import { start, type Running } from './app-server.js';
+import { start, type Running } from '../middleware/app-server.js';
 
 const ATTEMPTS = [
   '/../outside.txt',

@@ -3,7 +3,7 @@
 import { describe, it, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { json, urlencoded, text, raw, type Request, type Response } from '../../lib/index.js';
-import { start, echo, type Running } from './app-server.js';
+import { start, echo, type Running } from '../middleware/app-server.js';
 
 const FACTORIES = { json, urlencoded, text, raw } as const;
 const BAD_LIMITS: unknown[] = ['abc', '', '10 parsecs', '1zb', '-5kb', '..kb', NaN, -1, Infinity, null, {}, [], true, () => 1];

@@ -1,4 +1,4 @@
-// Starts a Keel app on 127.0.0.1:0 for the advisory regression specs in this folder.
+// Starts a Keel app on 127.0.0.1:0 for the advisory regression specs in spec/security/.
 
 import type { AddressInfo } from 'node:net';
 import { createApp, type App, type Request, type Response } from '../../lib/index.js';
