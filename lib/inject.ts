@@ -87,8 +87,8 @@ function serverFor(listener: InjectListener): KeelServer {
   if (server === undefined) {
     server = new http.Server<typeof Request, typeof Response>(
       { IncomingMessage: Request, ServerResponse: Response },
-      // Called through a wrapper: an app is a function whose prototype is not Function.prototype,
-      // so EventEmitter's `handler.apply` would not exist on it.
+      // Called through a wrapper, so any callable listener works (EventEmitter needs `.apply`)
+      // and a synchronous throw cannot escape into a stream event.
       (req, res) => {
         try {
           listener(req as Request, res);
