@@ -36,6 +36,28 @@ export { escapeHtml } from './http/escape.js';
 export { statusMessage } from './http/status.js';
 export { parseQuery } from './http/query.js';
 export { parseRange } from './http/range.js';
+// Middleware: body parsers, static files, logger, CORS, compression; in-process requests
+export { json } from './middleware/json.js';
+export type { JsonOptions } from './middleware/json.js';
+export { urlencoded } from './middleware/urlencoded.js';
+export type { UrlencodedOptions } from './middleware/urlencoded.js';
+export type { FormObject, FormValue } from './middleware/urlencoded-parser.js';
+export { text } from './middleware/text.js';
+export type { TextOptions } from './middleware/text.js';
+export { raw } from './middleware/raw.js';
+export type { RawOptions } from './middleware/raw.js';
+export type { BodyParserOptions, BodyParserMiddleware, VerifyFunction } from './middleware/body-parser.js';
+export type { TypeOption } from './middleware/media-type.js';
+export { serveStatic } from './middleware/static.js';
+export type { StaticOptions, StaticMiddleware } from './middleware/static.js';
+export { logger } from './middleware/logger.js';
+export type { LoggerOptions, LogFormat, LogTokens, LoggerMiddleware } from './middleware/logger.js';
+export { cors } from './middleware/cors.js';
+export type { CorsOptions, CorsOrigin, CorsMiddleware } from './middleware/cors.js';
+export { compression } from './middleware/compression.js';
+export type { CompressionOptions, CompressionMiddleware, FlushableResponse } from './middleware/compression.js';
+export { inject } from './inject.js';
+export type { InjectRequest, InjectResponse, InjectListener } from './inject.js';
 
 // WebSocket (RFC 6455): lib/websocket/
 export { WebSocket } from './websocket/websocket.js';

@@ -1,0 +1,228 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import zlib from 'node:zlib';
+import { json } from '../../lib/middleware/json.js';
+import { raw } from '../../lib/middleware/raw.js';
+import { serve, rawRequest, chunked, jsonOf, type TestServer } from './harness.js';
+
+describe('json()', { timeout: 20000 }, () => {
+  let s: TestServer;
+  before(async () => {
+    s = await serve([json(), json()]);
+  });
+  after(() => s.close());
+
+  const post = (body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+    fetch(s.url + '/', { method: 'POST', headers, body });
+
+  it('parses an object into req.body', async () => {
+    const r = await post('{"a":1,"b":[true,null]}');
+    assert.equal(r.status, 200);
+    assert.deepEqual(await jsonOf(r), { type: 'object', body: { a: 1, b: [true, null] }, proto: 'object' });
+  });
+
+  it('matches +json types and types with parameters', async () => {
+    const r = await post('{"x":"y"}', { 'content-type': 'application/json; charset=UTF-8' });
+    assert.deepEqual((await jsonOf(r)).body, { x: 'y' });
+    const s2 = await serve([json({ type: '+json' })]);
+    try {
+      const r2 = await fetch(s2.url, { method: 'POST', headers: { 'content-type': 'application/vnd.api+json' }, body: '[1]' });
+      assert.deepEqual((await jsonOf(r2)).body, [1]);
+    } finally {
+      await s2.close();
+    }
+  });
+
+  it('leaves req.body undefined for other types and for bodyless requests', async () => {
+    const r = await post('{"a":1}', { 'content-type': 'text/plain' });
+    assert.deepEqual(await jsonOf(r), { type: 'undefined' });
+    const r2 = await fetch(s.url);
+    assert.deepEqual(await jsonOf(r2), { type: 'undefined' });
+  });
+
+  it('gives {} for an empty body', async () => {
+    const r = await post('');
+    assert.equal((await jsonOf(r)).type, 'object');
+  });
+
+  it('answers 400 with a short safe message for invalid JSON', async () => {
+    const r = await post('{"a":<script>');
+    assert.equal(r.status, 400);
+    const j = await jsonOf(r);
+    assert.equal(j.code, 'KEEL_BODY_INVALID_JSON');
+    assert.ok(!JSON.stringify(j).includes('script'));
+  });
+
+  it('strict mode refuses primitives; strict: false accepts them', async () => {
+    assert.equal((await post('"hello"')).status, 400);
+    assert.equal((await post('  42')).status, 400);
+    const s2 = await serve([json({ strict: false })]);
+    try {
+      const r = await fetch(s2.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '42' });
+      assert.deepEqual(await jsonOf(r), { type: 'number', body: 42, proto: 'none' });
+    } finally {
+      await s2.close();
+    }
+  });
+
+  it('applies the reviver', async () => {
+    const s2 = await serve([json({ reviver: (k, v) => (k === 'n' ? Number(v) * 2 : v) })]);
+    try {
+      const r = await fetch(s2.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"n":21}' });
+      assert.deepEqual((await jsonOf(r)).body, { n: 42 });
+    } finally {
+      await s2.close();
+    }
+  });
+
+  it('answers 415 for an unsupported charset and accepts utf-16le', async () => {
+    const r = await post('{}', { 'content-type': 'application/json; charset=koi8-r' });
+    assert.equal(r.status, 415);
+    assert.equal((await jsonOf(r)).code, 'KEEL_BODY_UNSUPPORTED_CHARSET');
+    const r2 = await post(Buffer.from('{"é":1}', 'utf16le'), { 'content-type': 'application/json; charset=utf-16le' });
+    assert.deepEqual((await jsonOf(r2)).body, { 'é': 1 });
+  });
+
+  it('drops __proto__ and constructor.prototype keys, also when escaped', async () => {
+    const r = await post('{"a":{"__proto__":{"polluted":1}},"\\u005f_proto__":{"x":1},"constructor":{"prototype":{"y":1}},"ok":1}');
+    const j = await jsonOf(r);
+    assert.deepEqual(j.body, { a: {}, ok: 1 });
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+
+  it('413 past the limit by Content-Length, before reading', async () => {
+    const s2 = await serve([json({ limit: '1kb' })]);
+    try {
+      const r = await rawRequest(s2.port, ['POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n{"a":'], 3000);
+      assert.equal(r.status, 413);
+      assert.match(r.text, /connection: close/i);
+      assert.equal(r.closed, true);
+    } finally {
+      await s2.close();
+    }
+  });
+
+  it('413 past the limit on a chunked body, counted on bytes received, and the connection closes', async () => {
+    const s2 = await serve([json({ limit: 1000 })]);
+    try {
+      const start = Date.now();
+      const head = 'POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
+      // 600 chunks of 100 bytes would be 60 kB; the server must stop long before that.
+      const parts = [head, ...chunked(100, 600).match(/[\s\S]{1,2000}/g)!];
+      const r = await rawRequest(s2.port, parts, 5000, 2);
+      assert.equal(r.status, 413);
+      assert.equal(r.closed, true);
+      assert.ok(Date.now() - start < 4000);
+    } finally {
+      await s2.close();
+    }
+  });
+
+  it('inflates gzip, deflate and br bodies', async () => {
+    const body = JSON.stringify({ hello: 'world'.repeat(10) });
+    for (const [enc, data] of [
+      ['gzip', zlib.gzipSync(body)],
+      ['deflate', zlib.deflateSync(body)],
+      ['br', zlib.brotliCompressSync(body)],
+    ] as const) {
+      const r = await post(data, { 'content-type': 'application/json', 'content-encoding': enc });
+      assert.equal(r.status, 200, enc);
+      assert.deepEqual((await jsonOf(r)).body, JSON.parse(body));
+    }
+  });
+
+  it('413 for a zip bomb: a small gzip inflating past the limit, quickly', async () => {
+    const bomb = zlib.gzipSync(Buffer.alloc(50 * 1024 * 1024, 0x20)); // ~50 kB on the wire, 50 MB inflated
+    assert.ok(bomb.length < 100 * 1024);
+    const start = Date.now();
+    const r = await post(bomb, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    assert.equal(r.status, 413);
+    assert.ok(Date.now() - start < 2000);
+  });
+
+  it('415 for an unknown Content-Encoding, 400 for a corrupt gzip', async () => {
+    const r = await post('{}', { 'content-type': 'application/json', 'content-encoding': 'compress' });
+    assert.equal(r.status, 415);
+    assert.equal((await jsonOf(r)).code, 'KEEL_BODY_UNSUPPORTED_ENCODING');
+    const r2 = await post(Buffer.from('not gzip at all'), { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    assert.equal(r2.status, 400);
+  });
+
+  it('415 for gzip when inflate is false', async () => {
+    const s2 = await serve([json({ inflate: false })]);
+    try {
+      const r = await fetch(s2.url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: zlib.gzipSync('{}') });
+      assert.equal(r.status, 415);
+    } finally {
+      await s2.close();
+    }
+  });
+
+  it('verify throwing gives 403; verify sees the raw bytes', async () => {
+    let seen = '';
+    const s2 = await serve([
+      json({
+        verify: (_req, _res, buf) => {
+          seen = buf.toString();
+          if (seen.includes('bad')) throw new Error('nope');
+        },
+      }),
+    ]);
+    try {
+      const h = { 'content-type': 'application/json' };
+      assert.equal((await fetch(s2.url, { method: 'POST', headers: h, body: '{"a":"good"}' })).status, 200);
+      assert.equal(seen, '{"a":"good"}');
+      const r = await fetch(s2.url, { method: 'POST', headers: h, body: '{"a":"bad"}' });
+      assert.equal(r.status, 403);
+      assert.equal((await jsonOf(r)).code, 'KEEL_BODY_VERIFY_FAILED');
+    } finally {
+      await s2.close();
+    }
+  });
+
+  it('never reads a body twice: a second parser skips', async () => {
+    const s2 = await serve([json(), raw({ type: '*/*' })]);
+    try {
+      const r = await fetch(s2.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+      assert.deepEqual((await jsonOf(r)).body, { a: 1 });
+    } finally {
+      await s2.close();
+    }
+  });
+
+  it('a client vanishing mid-body leaves no listeners behind', async () => {
+    let captured: import('node:http').IncomingMessage | undefined;
+    let settled: (v: unknown) => void = () => {};
+    const done = new Promise((r) => (settled = r));
+    const parser = json();
+    const s2 = await serve([
+      (req, res, next) => {
+        captured = req;
+        return parser(req, res, (err?: unknown) => {
+          settled(err);
+          return next(err);
+        });
+      },
+    ]);
+    try {
+      await rawRequest(s2.port, ['POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{"a":'], 200);
+      const err = (await done) as { code?: string };
+      assert.equal(err.code, 'KEEL_BODY_ABORTED');
+      assert.equal(captured!.listenerCount('data'), 0);
+      assert.equal(captured!.listenerCount('end'), 0);
+      assert.equal(captured!.listenerCount('error'), 0);
+    } finally {
+      await s2.close();
+    }
+  });
+
+  it('throws TypeError for invalid options at creation', () => {
+    assert.throws(() => json({ limit: 'lots' }), TypeError);
+    assert.throws(() => json({ limit: -1 }), TypeError);
+    assert.throws(() => json({ limit: NaN }), TypeError);
+    assert.throws(() => json({ strict: 'yes' as never }), TypeError);
+    assert.throws(() => json({ type: 42 as never }), TypeError);
+    assert.throws(() => json({ verify: 'x' as never }), TypeError);
+    assert.throws(() => json({ limt: 10 } as never), TypeError);
+  });
+});
