@@ -30,7 +30,7 @@ export type { SessionOptions, SessionMiddleware } from './middleware/session.js'
 export { Session } from './session/session.js';
 export type { SessionData, SessionCallback } from './session/session.js';
 export { SessionCookie } from './session/cookie.js';
-export type { SessionCookieData, SessionCookieOptions } from './session/cookie.js';
+export type { SessionCookieData, SessionCookieOptions, SessionCookieAttributes } from './session/cookie.js';
 export { MemoryStore } from './session/memory-store.js';
 export type { MemoryStoreOptions } from './session/memory-store.js';
 export type { Store, StoreCallback, SessionRecord } from './session/store.js';

@@ -3,11 +3,8 @@
 
 import type { CookiePriority, CookieSameSite } from '../cookie/serialize.js';
 
-/** The cookie as stored: what `JSON.stringify(session.cookie)` gives (express-session's shape). */
-export interface SessionCookieData {
-  originalMaxAge: number | null;
-  expires?: Date | string | null;
-  secure?: boolean;
+/** The cookie attributes a session cookie carries. */
+export interface SessionCookieAttributes {
   httpOnly?: boolean;
   domain?: string;
   path?: string;
@@ -16,17 +13,18 @@ export interface SessionCookieData {
   priority?: CookiePriority;
 }
 
+/** The cookie as stored: what `JSON.stringify(session.cookie)` gives (express-session's shape). */
+export interface SessionCookieData extends SessionCookieAttributes {
+  originalMaxAge: number | null;
+  expires?: Date | string | null;
+  secure?: boolean;
+}
+
 /** Cookie settings given to session({ cookie }). `maxAge` is in milliseconds; null = browser session. */
-export interface SessionCookieOptions {
+export interface SessionCookieOptions extends SessionCookieAttributes {
   maxAge?: number | null;
   /** true, false, or 'auto' (secure exactly when the request is). Default 'auto'. */
   secure?: boolean | 'auto';
-  httpOnly?: boolean;
-  domain?: string;
-  path?: string;
-  sameSite?: CookieSameSite;
-  partitioned?: boolean;
-  priority?: CookiePriority;
 }
 
 export class SessionCookie {
