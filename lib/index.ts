@@ -14,6 +14,15 @@ export type {
   ParamHandler,
 } from './router/handler.js';
 
+// Core: app and router
+export { createApp } from './app.js';
+export type { App, AppOptions, ServerOptions } from './app.js';
+export { Router } from './router/router.js';
+export type { RouterOptions, RouterCore, RouteMethod, ParamsOf } from './router/router.js';
+export { Route } from './router/route.js';
+export type { Method } from './router/methods.js';
+export type { PathInput, RouteParams } from './router/path.js';
+
 // Cookies and sessions (issue 4).
 export { parseCookie } from './cookie/parse.js';
 export type { ParseCookieOptions, CookieMap } from './cookie/parse.js';

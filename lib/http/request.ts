@@ -15,7 +15,7 @@ export interface RequestApp {
   get(setting: string): unknown;
 }
 
-export class Request<P extends Params = Params> extends http.IncomingMessage {
+export class Request<P = Params> extends http.IncomingMessage {
   /** The app handling this request (settings: trust proxy, subdomain offset ...). */
   declare app: RequestApp;
   /** The response paired with this request. */
