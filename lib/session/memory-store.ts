@@ -109,6 +109,11 @@ export class MemoryStore implements Store {
     });
   }
 
+  /** Entries held right now, expired ones not yet swept included (no sweep, unlike length()). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
   /** Drops expired sessions now (the timer calls this every sweepInterval). */
   sweep(): void {
     const now = Date.now();
