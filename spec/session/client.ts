@@ -31,7 +31,7 @@ export interface Reply {
   setCookies: string[];
 }
 
-/** A browser-like client: sends back the cookies it was given (name=value, no attribute logic but expiry). */
+/** A browser-like client: sends back the cookies it was given (name=value; an Expires well in the past deletes). */
 export class Client {
   jar = new Map<string, string>();
 
@@ -55,7 +55,8 @@ export class Client {
       const eq = pair.indexOf('=');
       const name = pair.slice(0, eq);
       const expires = /;\s*Expires=([^;]+)/i.exec(line);
-      if (expires !== null && Date.parse(expires[1]) <= Date.now()) this.jar.delete(name);
+      // Expires has one-second precision: only a date well in the past counts as a deletion here.
+      if (expires !== null && Date.parse(expires[1]) < Date.now() - 2000) this.jar.delete(name);
       else this.jar.set(name, pair.slice(eq + 1));
     }
     return { status: res.status, body, setCookies };
