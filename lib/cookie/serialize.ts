@@ -38,7 +38,12 @@ export function serializeCookie(name: string, value: string, options?: CookieOpt
   if (typeof value !== 'string') throw new TypeError('argument value must be a string');
   const encode = options?.encode ?? encodeURIComponent;
   if (typeof encode !== 'function') throw new TypeError('option encode is invalid');
-  const encoded = encode(value);
+  let encoded: unknown;
+  try {
+    encoded = encode(value);
+  } catch {
+    encoded = undefined; // encodeURIComponent throws URIError on a lone surrogate
+  }
   if (typeof encoded !== 'string' || !isCookieValue(encoded)) {
     throw new TypeError('argument value is invalid after encoding');
   }
