@@ -192,7 +192,7 @@ export class SessionLifecycle implements SessionControl {
   }
 
   /** Called once, when the app ends the response: writes, touches or destroys as due. */
-  async persist(): Promise<void> {
+  async persist(computed: ReturnType<SessionLifecycle['changes']> | undefined): Promise<void> {
     const session = this.current();
     const { config } = this;
     if (session === undefined) {
@@ -207,14 +207,14 @@ export class SessionLifecycle implements SessionControl {
       session.touch();
       this.touched = true;
     }
-    const { after, changes, modified } = this.changes(session);
+    const { after, changes, modified } = computed ?? this.changes(session);
     if (!this.stored) {
       if (modified || config.saveUninitialized) await this.write(session, after, undefined);
     } else if (modified || config.resave) {
       await this.write(session, after, changes);
     } else if (typeof config.store.touch === 'function') {
       const id = session.id;
-      const record = mergeRecord(undefined, session, new Map(), undefined);
+      const record = mergeRecord(undefined, session, after, undefined); // whole, as express-session passes it
       await this.locked(id, () => callStore(config.store, 'touch', [id, record], config.storeTimeout));
     }
   }
@@ -319,11 +319,11 @@ export class SessionLifecycle implements SessionControl {
       ending = true;
       let work: Promise<void>;
       try {
-        if (!this.headersSent) {
-          const session = lifecycle.current();
-          lifecycle.beforeHeaders(session === undefined ? undefined : lifecycle.safeModified(session));
-        }
-        work = lifecycle.persist();
+        // One snapshot serves both decisions: the cookie (if headers are not out yet) and the save.
+        const session = lifecycle.current();
+        const computed = session === undefined ? undefined : lifecycle.changes(session);
+        if (!this.headersSent) lifecycle.beforeHeaders(computed?.modified);
+        work = lifecycle.persist(computed);
       } catch (err) {
         work = Promise.reject(err);
       }
@@ -345,6 +345,7 @@ export class SessionLifecycle implements SessionControl {
   /** The session could not be saved: answer with the error's status when nothing was sent yet. */
   failResponse(err: unknown, end: ResponseMethod, args: unknown[]): void {
     const res = this.res;
+    this.headersDecided = true; // no session cookie on this answer
     if (res.headersSent) {
       end.apply(res, args);
       return;
