@@ -144,12 +144,12 @@ test('destroy removes the session and clears the cookie; the old cookie then giv
 
 test('expiry: a session past its cookie maxAge is not loaded', { timeout: 10_000 }, async () => {
   const store = new MemoryStore();
-  await withServer(routes({ cookie: { maxAge: 300 } }, store), async (running, client) => {
+  await withServer(routes({ cookie: { maxAge: 1000 } }, store), async (running, client) => {
     const first = await client.get('/inc');
     assert.match(first.setCookies[0], /; Expires=/);
     const cookie = client.jar.get('keel.sid') ?? '';
     assert.equal(JSON.parse((await client.get('/inc')).body).views, 2);
-    await sleep(450);
+    await sleep(1300);
     const late = new Client(running.base);
     late.jar.set('keel.sid', cookie); // a client that ignores Expires
     assert.equal(JSON.parse((await late.get('/read')).body).views, null);

@@ -64,20 +64,20 @@ test('stores copies: later mutation of the object does not leak in or out', asyn
 
 test('entries expire with their cookie; touch extends them', async () => {
   const store = new MemoryStore();
-  await store.set('short', record({}, new Date(Date.now() + 80)));
-  await store.set('long', record({}, new Date(Date.now() + 80)));
+  await store.set('short', record({}, new Date(Date.now() + 300)));
+  await store.set('long', record({}, new Date(Date.now() + 300)));
   await store.touch('long', record({}, new Date(Date.now() + 10_000)));
-  await sleep(150);
+  await sleep(450);
   assert.equal(await store.get('short'), null);
   assert.notEqual(await store.get('long'), null);
   store.close();
 });
 
 test('sessions without an expiry live for ttl since their last write', async () => {
-  const store = new MemoryStore({ ttl: 80 });
+  const store = new MemoryStore({ ttl: 300 });
   await store.set('s', record({}));
   assert.notEqual(await store.get('s'), null);
-  await sleep(150);
+  await sleep(450);
   assert.equal(await store.get('s'), null);
   store.close();
 });
