@@ -6,7 +6,7 @@ import type net from 'node:net';
 import { Request } from './http/request.js';
 import { Response } from './http/response.js';
 import { HttpError } from './http/errors.js';
-import type { HandlerArg, NextFunction } from './router/handler.js';
+import type { ErrorHandlerArg, HandlerArg, NextFunction, RequestHandlerArg } from './router/handler.js';
 import { RESOLVED, setUncaughtHandler, type Dispatcher, type Pending } from './router/invoke.js';
 import { kMountable } from './router/layer.js';
 import type { PathInput } from './router/path.js';
@@ -46,6 +46,8 @@ export interface App extends RouterCore<App> {
   (req: http.IncomingMessage, res: http.ServerResponse, next?: NextFunction): void;
   /** `app.get(setting)` reads a setting; `app.get(path, ...handlers)` adds a GET route. */
   get(setting: string): unknown;
+  get<const Path extends PathInput>(path: Path, ...handlers: RequestHandlerArg<ParamsOf<Path>>[]): App;
+  get<const Path extends PathInput>(path: Path, ...handlers: ErrorHandlerArg<ParamsOf<Path>>[]): App;
   get<const Path extends PathInput>(path: Path, ...handlers: HandlerArg<ParamsOf<Path>>[]): App;
   set(setting: string, value: unknown): App;
   enable(setting: string): App;
@@ -292,14 +294,13 @@ const appPrototype = {
   },
 
   /** A sub-app mounted with use(): it inherits the settings it did not set itself. */
-  onMount(this: AppThis, child: unknown): void {
+  onMount(this: AppThis, child: unknown, path: PathInput): void {
     if (typeof child !== 'function' || !(child as { [kIsApp]?: true })[kIsApp]) return;
     const sub = child as AppThis;
     sub.parent = this;
     for (const name of Object.keys(sub.settings)) if (!sub.explicit.has(name)) delete sub.settings[name];
     Object.setPrototypeOf(sub.settings, this.settings);
-    const last = this.stack[this.stack.length - 1];
-    sub.mountpath = (last?.matcher as { path?: PathInput } | undefined)?.path ?? '/';
+    sub.mountpath = path;
   },
 
   /** Entered as a mounted sub-app from a parent router. */
@@ -389,8 +390,12 @@ function trackConnections(app: AppThis, server: http.Server): void {
       const started = (res as unknown as { [kStarted]?: number })[kStarted];
       if (started !== undefined && now - started >= limit) {
         const req = res.req;
-        const err = new HttpError(503, 'The server did not answer in time', { code: 'KEEL_RESPONSE_TIMEOUT' });
-        console.error(`Keel: ${req.method} ${req.originalUrl || req.url} got no response within ${limit} ms; answered 503`);
+        // Logged once by errorResponse (a 5xx); the message names the request, the client sees
+        // only 'Service Unavailable' (not exposed).
+        const err = new HttpError(503, `${req.method} ${req.originalUrl || req.url} got no response within ${limit} ms`, {
+          code: 'KEEL_RESPONSE_TIMEOUT',
+          expose: false,
+        });
         res.shouldKeepAlive = false;
         errorResponse(err, req, res, 'production');
       }

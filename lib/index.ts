@@ -11,6 +11,8 @@ export type {
   ErrorRequestHandler,
   Handler,
   HandlerArg,
+  RequestHandlerArg,
+  ErrorHandlerArg,
   ParamHandler,
 } from './router/handler.js';
 
@@ -22,6 +24,25 @@ export type { RouterOptions, RouterCore, RouteMethod, ParamsOf } from './router/
 export { Route } from './router/route.js';
 export type { Method } from './router/methods.js';
 export type { PathInput, RouteParams } from './router/path.js';
+
+// WebSocket (RFC 6455): lib/websocket/
+export { WebSocket } from './websocket/websocket.js';
+export type { SendOptions, WebSocketData, WebSocketReadyState } from './websocket/websocket.js';
+export { connect } from './websocket/client.js';
+export type { ConnectOptions } from './websocket/client.js';
+export { acceptUpgrade } from './websocket/handshake.js';
+export { TopicRegistry } from './websocket/topics.js';
+export type { PublishOptions } from './websocket/topics.js';
+export { resolveWebSocketOptions } from './websocket/options.js';
+export type {
+  WebSocketOptions,
+  ResolvedWebSocketOptions,
+  OriginCheck,
+  ProtocolHandler,
+  PublishOverflowPolicy,
+} from './websocket/options.js';
+export { WebSocketError } from './websocket/errors.js';
+export type { WebSocketErrorCode } from './websocket/errors.js';
 
 // Cookies and sessions (issue 4).
 export { parseCookie } from './cookie/parse.js';

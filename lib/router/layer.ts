@@ -27,9 +27,12 @@ export class Layer {
   readonly isError: boolean;
   /** Param names of the path, for app.param() callbacks. */
   readonly keys: readonly string[];
+  /** Whether the path was compiled case-sensitively (route lookup groups by it). */
+  readonly caseSensitive: boolean;
 
-  constructor(matcher: PathMatcher, handle: AnyHandler | undefined, route: Route | undefined) {
+  constructor(matcher: PathMatcher, handle: AnyHandler | undefined, route: Route | undefined, caseSensitive: boolean) {
     this.matcher = matcher;
+    this.caseSensitive = caseSensitive;
     this.handle = handle;
     this.route = route;
     const m = handle === undefined ? undefined : (handle as unknown as { [kMountable]?: Mountable })[kMountable];

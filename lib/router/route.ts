@@ -2,7 +2,7 @@
 // Dispatch walks them in order; `next('route')` leaves the route, `next('router')` the router.
 
 import type { Params } from '../http/request.js';
-import type { HandlerArg } from './handler.js';
+import type { ErrorHandlerArg, HandlerArg, RequestHandlerArg } from './handler.js';
 import { CallKind, invoke, type Dispatcher, type Pending } from './invoke.js';
 import { METHODS, type Method } from './methods.js';
 import type { Request } from '../http/request.js';
@@ -32,7 +32,11 @@ export function flattenHandlers(args: readonly unknown[], where: string): AnyHan
   return out;
 }
 
-type RouteMethodFn<P extends Params> = (...handlers: HandlerArg<P>[]) => Route<P>;
+interface RouteMethodFn<P extends Params> {
+  (...handlers: RequestHandlerArg<P>[]): Route<P>;
+  (...handlers: ErrorHandlerArg<P>[]): Route<P>;
+  (...handlers: HandlerArg<P>[]): Route<P>;
+}
 export type RouteMethods<P extends Params> = { [M in Method]: RouteMethodFn<P> };
 
 export interface Route<P extends Params = Params> extends RouteMethods<P> {}
@@ -48,6 +52,9 @@ export class Route<P extends Params = Params> {
     this.path = path;
   }
 
+  all(...handlers: RequestHandlerArg<P>[]): this;
+  all(...handlers: ErrorHandlerArg<P>[]): this;
+  all(...handlers: HandlerArg<P>[]): this;
   all(...handlers: HandlerArg<P>[]): this {
     for (const h of flattenHandlers(handlers, 'Route.all()')) {
       this.stack.push({ method: undefined, handle: h, isError: h.length === 4 });

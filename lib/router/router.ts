@@ -4,13 +4,14 @@
 
 import type { Request, Params } from '../http/request.js';
 import type { Response } from '../http/response.js';
-import type { HandlerArg, NextFunction, ParamHandler } from './handler.js';
+import type { ErrorHandlerArg, HandlerArg, NextFunction, ParamHandler, RequestHandlerArg } from './handler.js';
 import { CallKind, invoke, RESOLVED, type Dispatcher, type Pending } from './invoke.js';
 import { kMountable, Layer, mergeParams, type Mountable } from './layer.js';
 import { METHODS, type Method } from './methods.js';
 import { compilePath, type PathInput, type RouteParams } from './path.js';
 import { flattenHandlers, Route, WS_METHOD } from './route.js';
 import { pathOf } from './url.js';
+import { buildRouteIndex, firstSegmentOf, type RouteIndex } from './route-index.js';
 
 export interface RouterOptions {
   /** '/Users' and '/users' are different paths. Default false. */
@@ -24,17 +25,26 @@ export interface RouterOptions {
 /** Route params typed from a path literal; `Params` for anything else. */
 export type ParamsOf<Path> = Path extends string ? RouteParams<Path> : Params;
 
-export type RouteMethod<Self> = <const Path extends PathInput>(
-  path: Path,
-  ...handlers: HandlerArg<ParamsOf<Path>>[]
-) => Self;
+/**
+ * `router.get(path, ...handlers)` and friends. The overloads exist for type inference: plain
+ * request handlers, then error handlers, then any mix (whose parameters you annotate).
+ */
+export interface RouteMethod<Self> {
+  <const Path extends PathInput>(path: Path, ...handlers: RequestHandlerArg<ParamsOf<Path>>[]): Self;
+  <const Path extends PathInput>(path: Path, ...handlers: ErrorHandlerArg<ParamsOf<Path>>[]): Self;
+  <const Path extends PathInput>(path: Path, ...handlers: HandlerArg<ParamsOf<Path>>[]): Self;
+}
 
 export type RouterMethods<Self> = { [M in Exclude<Method, 'get'>]: RouteMethod<Self> };
 
 /** What routers and apps share: use, route methods, all, route, param. */
 export interface RouterCore<Self> extends RouterMethods<Self> {
   /** Middleware for every request whose path starts with `path` (default '/'). */
+  use(...handlers: RequestHandlerArg[]): Self;
+  use(...handlers: ErrorHandlerArg[]): Self;
   use(...handlers: HandlerArg[]): Self;
+  use<const Path extends PathInput>(path: Path, ...handlers: RequestHandlerArg<ParamsOf<Path>>[]): Self;
+  use<const Path extends PathInput>(path: Path, ...handlers: ErrorHandlerArg<ParamsOf<Path>>[]): Self;
   use<const Path extends PathInput>(path: Path, ...handlers: HandlerArg<ParamsOf<Path>>[]): Self;
   /** Handlers for every method at `path`. */
   all: RouteMethod<Self>;
@@ -55,6 +65,9 @@ export interface Router extends RouterCore<Router> {
 /** Fields every router (and app) carries; kept in one shape for the engine. */
 interface RouterState {
   stack: Layer[];
+  /** Lookup for long runs of routes, rebuilt when the stack's length changes. */
+  routeIndex: RouteIndex | undefined;
+  indexedLength: number;
   params: Record<string, ParamHandler[]> | undefined;
   caseSensitive: boolean;
   strict: boolean;
@@ -65,7 +78,7 @@ type RouterThis = RouterState & RouterInternals;
 
 interface RouterInternals {
   layerOptions(): { caseSensitive: boolean; strict: boolean };
-  onMount?(child: unknown): void;
+  onMount?(child: unknown, path: PathInput): void;
   dispatch(req: Request, res: Response, parent: Dispatcher): Pending;
 }
 
@@ -84,8 +97,8 @@ export const routerPrototype = {
     const { caseSensitive } = this.layerOptions();
     for (const fn of handlers) {
       const matcher = compilePath(path, { end: false, strict: false, caseSensitive });
-      this.stack.push(new Layer(matcher, fn, undefined));
-      this.onMount?.(fn);
+      this.stack.push(new Layer(matcher, fn, undefined, caseSensitive));
+      this.onMount?.(fn, path);
     }
     return this;
   },
@@ -94,7 +107,7 @@ export const routerPrototype = {
     const { caseSensitive, strict } = this.layerOptions();
     const matcher = compilePath(path, { end: true, strict, caseSensitive });
     const route = new Route(path);
-    this.stack.push(new Layer(matcher, undefined, route));
+    this.stack.push(new Layer(matcher, undefined, route, caseSensitive));
     return route;
   },
 
@@ -120,6 +133,9 @@ export const routerPrototype = {
     return new RouterDispatch(this, req, res, parent).advance(undefined);
   },
 };
+
+// Routers and apps are functions (middleware, request listeners): keep call/apply/bind reachable.
+Object.setPrototypeOf(routerPrototype, Function.prototype);
 
 for (const method of METHODS) {
   Object.defineProperty(routerPrototype, method, {
@@ -160,6 +176,8 @@ export function Router(options: RouterOptions = {}): Router {
 export function initRouter(router: object, options: RouterOptions): void {
   const r = router as RouterThis & { [kMountable]: Mountable };
   r.stack = [];
+  r.routeIndex = undefined;
+  r.indexedLength = -1;
   r.params = undefined;
   r.caseSensitive = options.caseSensitive === true;
   r.strict = options.strict === true;
@@ -176,6 +194,10 @@ export interface DispatchTagged {
 /** The state of one router's walk for one request. */
 class RouterDispatch implements Dispatcher {
   private i = 0;
+  /** Inside an indexed run of routes: the stack indices still to try, and the position in them. */
+  private candidates: readonly number[] | undefined = undefined;
+  private c = 0;
+  private blockEnd = 0;
   /** Prefix removed from req.url by the layer now running ('' when none). */
   private removed = '';
   private slashAdded = false;
@@ -213,10 +235,41 @@ class RouterDispatch implements Dispatcher {
     if (err === 'router') return this.exit(undefined);
     let error: unknown = err === 'route' ? undefined : err ? err : undefined;
 
-    const stack = this.router.stack;
+    const router = this.router;
+    const stack = router.stack;
+    if (router.indexedLength !== stack.length) {
+      router.routeIndex = buildRouteIndex(stack);
+      router.indexedLength = stack.length;
+    }
+    const index = router.routeIndex!;
     const path = pathOf(req.url!);
-    while (this.i < stack.length) {
-      const layer = stack[this.i++]!;
+    for (;;) {
+      let layer: Layer;
+      if (this.candidates !== undefined) {
+        if (this.c < this.candidates.length) {
+          layer = stack[this.candidates[this.c++]!]!;
+        } else {
+          this.i = this.blockEnd;
+          this.candidates = undefined;
+          continue;
+        }
+      } else {
+        if (this.i >= stack.length) break;
+        const block = index[this.i];
+        if (block !== undefined) {
+          if (error !== undefined) {
+            this.i = block.end; // routes never take errors: skip the whole run
+            continue;
+          }
+          const seg = firstSegmentOf(path, block.caseSensitive);
+          this.candidates = block.byFirstSegment.get(seg) ?? block.varying;
+          this.c = 0;
+          this.blockEnd = block.end;
+          continue;
+        }
+        layer = stack[this.i++]!;
+      }
+      if (error !== undefined && layer.route !== undefined) continue;
       let m;
       try {
         m = layer.matcher.match(path);
