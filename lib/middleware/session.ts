@@ -1,5 +1,6 @@
 // session(options): server-side sessions keyed by a signed cookie, with express-session's options,
-// Store contract and cookie format ('s:' + cookie-signature), and safer defaults.
+// Store contract and cookie format ('s:' + cookie-signature), and safer defaults. What Keel
+// guarantees for concurrent requests of one session is stated at the top of lib/session/lifecycle.ts.
 
 import type http from 'node:http';
 import { randomBytes } from 'node:crypto';

@@ -7,7 +7,6 @@ import type { SessionCookie } from './cookie.js';
  * Declare your session's fields here by module augmentation:
  * `declare module 'keel' { interface SessionData { userId: string } }`.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface SessionData {}
 
 /** What a Session asks of the middleware that made it (see lib/session/lifecycle.ts). */
