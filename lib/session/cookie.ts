@@ -30,8 +30,6 @@ export interface SessionCookieOptions extends SessionCookieAttributes {
 export class SessionCookie {
   /** The lifetime the cookie was given, in ms (null: ends with the browser session). */
   originalMaxAge: number | null = null;
-  /** When the cookie (and the session) expires; null for a browser-session cookie. */
-  expires: Date | null = null;
   secure: boolean | undefined = undefined;
   httpOnly: boolean | undefined = true;
   domain: string | undefined = undefined;
@@ -40,6 +38,22 @@ export class SessionCookie {
   partitioned: boolean | undefined = undefined;
   priority: CookiePriority | undefined = undefined;
 
+  #expires: Date | null = null;
+
+  /** When the cookie (and the session) expires; null for a browser-session cookie. */
+  get expires(): Date | null {
+    return this.#expires;
+  }
+
+  /** Setting it also sets the lifetime that touch() restarts from (as express-session does). */
+  set expires(date: Date | null) {
+    if (date !== null && !(date instanceof Date && Number.isFinite(date.getTime()))) {
+      throw new TypeError('cookie.expires must be a valid Date or null');
+    }
+    this.#expires = date;
+    this.originalMaxAge = date === null ? null : date.getTime() - Date.now();
+  }
+
   /** Milliseconds left before expiry (null for a browser-session cookie). Setting it moves `expires`. */
   get maxAge(): number | null {
     return this.expires === null ? null : this.expires.getTime() - Date.now();
@@ -47,28 +61,28 @@ export class SessionCookie {
 
   set maxAge(ms: number | null) {
     if (ms === null || ms === undefined) {
-      this.expires = null;
+      this.#expires = null;
     } else {
       if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new TypeError('cookie.maxAge must be a number of ms or null');
-      this.expires = new Date(Date.now() + ms);
+      this.#expires = new Date(Date.now() + ms);
     }
     this.originalMaxAge = ms ?? null;
   }
 
   /** Restarts the lifetime: expires = now + originalMaxAge (express-session's resetMaxAge). */
   resetMaxAge(): void {
-    if (this.originalMaxAge !== null) this.expires = new Date(Date.now() + this.originalMaxAge);
+    if (this.originalMaxAge !== null) this.#expires = new Date(Date.now() + this.originalMaxAge);
   }
 
   /** True when the cookie has an expiry and it has passed. */
   isExpired(now: number): boolean {
-    return this.expires !== null && this.expires.getTime() <= now;
+    return this.#expires !== null && this.#expires.getTime() <= now;
   }
 
   toJSON(): SessionCookieData {
     return {
       originalMaxAge: this.originalMaxAge,
-      expires: this.expires,
+      expires: this.#expires,
       secure: this.secure,
       httpOnly: this.httpOnly,
       domain: this.domain,
@@ -92,9 +106,9 @@ export class SessionCookie {
     if (typeof expires === 'string' || expires instanceof Date) {
       const date = new Date(expires);
       if (!Number.isFinite(date.getTime())) return false;
-      this.expires = date;
+      this.#expires = date;
     } else if (expires === null || expires === undefined) {
-      this.expires = null;
+      this.#expires = null;
     } else {
       return false;
     }

@@ -60,6 +60,8 @@ export class SessionLifecycle implements SessionControl {
   stored = false;
   /** JSON of each key as last loaded or saved. */
   snapshot: Snapshot = new Map();
+  /** The cookie's lifetime as last loaded or saved: the app changing it (remember me) is a change. */
+  savedMaxAge: number | null = null;
   regenerated = false;
   explicitlySaved = false;
   destroyed = false;
@@ -84,6 +86,7 @@ export class SessionLifecycle implements SessionControl {
     this.attach(session);
     this.stored = true;
     this.snapshot = takeSnapshot(session);
+    this.savedMaxAge = cookie.originalMaxAge;
   }
 
   /** A new, empty session under a fresh id. */
@@ -137,7 +140,11 @@ export class SessionLifecycle implements SessionControl {
   changes(session: Session): { after: Snapshot; changes: SessionChanges; modified: boolean } {
     const after = takeSnapshot(session);
     const changes = diffSnapshots(this.snapshot, after);
-    const modified = this.regenerated || changes.changed.length !== 0 || changes.deleted.length !== 0;
+    const modified =
+      this.regenerated ||
+      changes.changed.length !== 0 ||
+      changes.deleted.length !== 0 ||
+      (this.stored && session.cookie.originalMaxAge !== this.savedMaxAge);
     return { after, changes, modified };
   }
 
@@ -234,6 +241,7 @@ export class SessionLifecycle implements SessionControl {
     });
     this.stored = true;
     this.snapshot = after;
+    this.savedMaxAge = session.cookie.originalMaxAge;
     this.regenerated = false;
   }
 
@@ -274,6 +282,7 @@ export class SessionLifecycle implements SessionControl {
     assignSessionData(session, record);
     this.stored = true;
     this.snapshot = takeSnapshot(session);
+    this.savedMaxAge = session.cookie.originalMaxAge;
   }
 
   async destroy(session: Session): Promise<void> {

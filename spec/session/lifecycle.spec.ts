@@ -47,6 +47,10 @@ function routes(options: Partial<SessionOptions> = {}, store = new MemoryStore()
       await req.session.reload();
       json(res, { views: req.session.views ?? null });
     });
+    app.get('/remember', (req: Request, res: Response) => {
+      req.session.cookie.maxAge = 30 * 86_400_000; // "remember me": only the cookie changes
+      json(res, {});
+    });
     app.get('/callbacks', (req: Request, res: Response) => {
       req.session.cb = true;
       req.session.save((err) => {
@@ -164,6 +168,22 @@ test('with maxAge, a modified session re-sends the cookie with a later expiry; u
     assert.equal(again.setCookies.length, 1);
     const unchanged = await client.get('/read');
     assert.deepEqual(unchanged.setCookies, []);
+  });
+});
+
+test('changing only cookie.maxAge (remember me) re-sends the cookie and stores the new lifetime', { timeout: 10_000 }, async () => {
+  const store = new MemoryStore();
+  await withServer(routes({}, store), async (_, client) => {
+    const first = await client.get('/inc');
+    assert.doesNotMatch(first.setCookies[0], /Expires/);
+    const remember = await client.get('/remember');
+    assert.equal(remember.setCookies.length, 1);
+    const expires = Date.parse(/Expires=([^;]+)/.exec(remember.setCookies[0])?.[1] ?? '');
+    assert.ok(Math.abs(expires - (Date.now() + 30 * 86_400_000)) < 5000);
+    const stored = await storeGet(store, idOf(client.jar.get('keel.sid')));
+    assert.equal(stored?.cookie.originalMaxAge, 30 * 86_400_000);
+    assert.equal(stored?.views, 1);
+    assert.deepEqual((await client.get('/read')).setCookies, [], 'unchanged afterwards');
   });
 });
 
