@@ -77,3 +77,24 @@ export type {
 } from './websocket/options.js';
 export { WebSocketError } from './websocket/errors.js';
 export type { WebSocketErrorCode } from './websocket/errors.js';
+
+// Cookies and sessions (issue 4).
+export { parseCookie } from './cookie/parse.js';
+export type { ParseCookieOptions, CookieMap } from './cookie/parse.js';
+export { serializeCookie } from './cookie/serialize.js';
+export type { CookieOptions, CookieSameSite, CookiePriority } from './cookie/serialize.js';
+export { signCookie, unsignCookie } from './cookie/sign.js';
+export type { CookieSecret } from './cookie/sign.js';
+export { setCookie, clearCookie } from './cookie/response-cookie.js';
+export type { ResponseCookieOptions } from './cookie/response-cookie.js';
+export { cookieParser, parseJsonCookie } from './middleware/cookie-parser.js';
+export type { CookieParserOptions, CookieParserMiddleware } from './middleware/cookie-parser.js';
+export { session } from './middleware/session.js';
+export type { SessionOptions, SessionMiddleware } from './middleware/session.js';
+export { Session } from './session/session.js';
+export type { SessionData, SessionCallback } from './session/session.js';
+export { SessionCookie } from './session/cookie.js';
+export type { SessionCookieData, SessionCookieOptions, SessionCookieAttributes } from './session/cookie.js';
+export { MemoryStore } from './session/memory-store.js';
+export type { MemoryStoreOptions } from './session/memory-store.js';
+export type { Store, StoreCallback, SessionRecord } from './session/store.js';

@@ -1,0 +1,110 @@
+// parseCookie: RFC 6265bis §4.2.1 cookie-string parsing, leniency, decoding and hostile input.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseCookie } from '../../lib/index.js';
+
+const plain = (o: Record<string, string>): Record<string, string> => ({ ...o });
+
+test('parses the RFC 6265bis §4.2.1 cookie-string syntax', () => {
+  const table: Array<[string, Record<string, string>]> = [
+    ['SID=31d4d96e407aad42', { SID: '31d4d96e407aad42' }],
+    ['SID=31d4d96e407aad42; lang=en-US', { SID: '31d4d96e407aad42', lang: 'en-US' }],
+    ['a=1;b=2', { a: '1', b: '2' }],
+    ['  a = 1 ;  b\t=\t2  ', { a: '1', b: '2' }],
+    ['a=', { a: '' }],
+    ['a=""', { a: '' }],
+    ['a="quoted value"', { a: 'quoted value' }],
+    ['a="', { a: '"' }],
+    ['a=b=c', { a: 'b=c' }],
+    ['noequals; a=1', { a: '1' }],
+    ['a=1; noequals', { a: '1' }],
+    ['a=1; a=2', { a: '1' }],
+    [';;; a=1 ;;;', { a: '1' }],
+    ['=novalue; b=2', { '': 'novalue', b: '2' }],
+    ['', {}],
+    ['a', {}],
+  ];
+  for (const [header, expected] of table) {
+    assert.deepEqual(plain(parseCookie(header)), expected, header);
+  }
+});
+
+test('decodes %-escapes only when present, and keeps the raw value when decoding fails', () => {
+  assert.equal(parseCookie('a=hello%20world').a, 'hello world');
+  assert.equal(parseCookie('a=%E2%9C%93').a, '\u2713');
+  assert.equal(parseCookie('a=%E0%A4%A').a, '%E0%A4%A');
+  assert.equal(parseCookie('a=100%').a, '100%');
+  assert.equal(parseCookie('a=s%3Aid.sig').a, 's:id.sig');
+  let calls = 0;
+  const decode = (v: string): string => {
+    calls++;
+    return v.toUpperCase();
+  };
+  assert.equal(parseCookie('a=abc; b=x%41', { decode }).a, 'abc');
+  assert.equal(calls, 1, 'decode runs only for values containing %');
+  assert.equal(parseCookie('a=x%41', { decode: () => { throw new Error('boom'); } }).a, 'x%41');
+});
+
+test('the result has a null prototype; __proto__ and constructor are plain keys', () => {
+  const c = parseCookie('__proto__=polluted; constructor=x; toString=y; hasOwnProperty=z');
+  assert.equal(Object.getPrototypeOf(c), null);
+  assert.equal(c['__proto__'], 'polluted');
+  assert.equal(c.constructor, 'x');
+  assert.equal(c.toString, 'y');
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.equal(Object.getPrototypeOf({}), Object.prototype);
+});
+
+test('never throws on hostile input', () => {
+  const inputs: unknown[] = [undefined, null, 42, {}, '=', ';', '==;;==', '%', 'a=%', 'a=%%%%', '\u0000=\u0000', 'a=\uD800', 'a="', '"="', 'a=' + '%'.repeat(10_000)];
+  for (const input of inputs) {
+    assert.doesNotThrow(() => parseCookie(input as string));
+  }
+});
+
+test('a 1 MiB header and 100,000 pairs parse without error', () => {
+  const big = 'a=' + 'x'.repeat(1024 * 1024);
+  assert.equal(parseCookie(big).a.length, 1024 * 1024);
+  const pairs: string[] = [];
+  for (let i = 0; i < 100_000; i++) pairs.push(`k${i}=v${i}`);
+  const parsed = parseCookie(pairs.join('; '));
+  assert.equal(Object.keys(parsed).length, 100_000);
+  assert.equal(parsed.k99999, 'v99999');
+});
+
+/** Fastest of several interleaved runs of each, in ms: the minimum is the least disturbed by load. */
+function fastest(a: () => void, b: () => void, runs = 7): [number, number] {
+  let ta = Infinity;
+  let tb = Infinity;
+  for (let i = 0; i < runs; i++) {
+    let t = process.hrtime.bigint();
+    a();
+    ta = Math.min(ta, Number(process.hrtime.bigint() - t) / 1e6);
+    t = process.hrtime.bigint();
+    b();
+    tb = Math.min(tb, Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return [ta, tb];
+}
+
+test('runs in linear time on adversarial shapes (16x the input costs well under 256x the time)', () => {
+  const shapes: Array<[string, (n: number) => string]> = [
+    ['pairs without "="', (n) => 'a;'.repeat(n) + 'b=1'],
+    ['"=" only at the end', (n) => ';'.repeat(n) + 'b=1'],
+    ['spaces', (n) => 'a=' + ' '.repeat(n) + 'x' + ' '.repeat(n)],
+    ['repeated names', (n) => 'a=1; '.repeat(n)],
+    ['many "="', (n) => 'a' + '='.repeat(n)],
+    ['percent escapes', (n) => 'a=' + '%41'.repeat(n)],
+  ];
+  for (const [label, make] of shapes) {
+    const small = make(10_000);
+    const large = make(160_000);
+    parseCookie(small); // warm up
+    parseCookie(large);
+    const [ts, tl] = fastest(() => parseCookie(small), () => parseCookie(large));
+    // Linear: about 16x. Quadratic: about 256x. 64x leaves room for a loaded machine.
+    const ratio = tl / Math.max(ts, 0.05);
+    assert.ok(ratio < 64, `${label}: 16x input took ${ratio.toFixed(1)}x the time`);
+  }
+});
