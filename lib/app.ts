@@ -28,6 +28,7 @@ import { acceptUpgrade } from './websocket/handshake.js';
 import { resolveWebSocketOptions, type ResolvedWebSocketOptions, type WebSocketOptions } from './websocket/options.js';
 import { TopicRegistry, type PublishOptions } from './websocket/topics.js';
 import type { WebSocket, WebSocketData } from './websocket/websocket.js';
+import { inject, type InjectListener, type InjectRequest, type InjectResponse } from './inject.js';
 
 export interface ServerOptions {
   /** Time allowed to receive the request headers (slowloris defence). Default 30 s. */
@@ -92,6 +93,11 @@ export interface App extends RouterCore<App> {
   publish(topic: string, data: WebSocketData, options?: PublishOptions): number;
   /** The open WebSockets of this app. */
   readonly websockets: ReadonlySet<WebSocket>;
+  /**
+   * Runs a request through the app without a socket (node's own HTTP parser on an in-memory
+   * stream), for tests: `const r = await app.inject({ url: '/' }); r.status; r.json()`.
+   */
+  inject(request: InjectRequest): Promise<InjectResponse>;
   /** Runs an upgrade request through the stack (the server's 'upgrade' event). */
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
 }
@@ -362,6 +368,10 @@ const appPrototype = {
     server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head));
     server.once('close', () => this.servers.delete(server));
     return server;
+  },
+
+  inject(this: AppThis, request: InjectRequest): Promise<InjectResponse> {
+    return inject(this as unknown as InjectListener, request);
   },
 
   publish(this: AppThis, topic: string, data: WebSocketData, options?: PublishOptions): number {

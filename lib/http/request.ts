@@ -21,6 +21,9 @@ import type { Ranges, RangeOptions } from './range.js';
 export type { Query } from './query.js';
 export type { Ranges, ByteRange, RangeOptions } from './range.js';
 
+/** A cookie as cookieParser() gives it: the string, or for a 'j:' cookie its parsed JSON. */
+export type CookieValue = string | number | boolean | null | CookieValue[] | { [key: string]: CookieValue };
+
 /** Route parameters: `:name` gives a string, `*name` gives an array of segments. */
 export type Params = Record<string, string | string[]>;
 
@@ -58,10 +61,10 @@ export class Request<P = Params> extends http.IncomingMessage {
   declare route: unknown;
   /** Set by body parsers; `undefined` when no parser matched (as in Express 5). */
   declare body: unknown;
-  /** Set by cookieParser(). */
-  declare cookies: Record<string, string>;
+  /** Set by cookieParser(): strings, or parsed JSON for 'j:' cookies. Null prototype. */
+  declare cookies: Record<string, CookieValue>;
   /** Set by cookieParser(secret): verified signed cookies; forged ones are `false`. */
-  declare signedCookies: Record<string, string | false>;
+  declare signedCookies: Record<string, CookieValue | false>;
   /** Set by cookieParser(secret): the first secret. */
   declare secret: string | undefined;
   /** @internal Cache of `query` (undefined until first read). */
@@ -347,8 +350,8 @@ function initRequest(req: Request<unknown>): void {
   req.originalUrl = '';
   req.route = undefined;
   req.body = undefined;
-  req.cookies = Object.create(null) as Record<string, string>;
-  req.signedCookies = Object.create(null) as Record<string, string | false>;
+  req.cookies = Object.create(null) as Record<string, CookieValue>;
+  req.signedCookies = Object.create(null) as Record<string, CookieValue | false>;
   req.secret = undefined;
   req.queryCache = undefined;
   req.pathUrl = undefined;

@@ -13,6 +13,7 @@ import { entityTag } from './etag.js';
 import { contentDisposition, baseName } from './content-disposition.js';
 import { settingOf } from './settings.js';
 import { HttpError } from './errors.js';
+import { setCookie, clearCookie, type ResponseCookieOptions } from '../cookie/response-cookie.js';
 
 /** A header value as res.set() takes it. */
 export type HeaderValue = string | number | boolean | readonly (string | number)[];
@@ -34,6 +35,21 @@ export class Response extends http.ServerResponse<Request> {
    * sets the same fields.)
    */
   locals: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+
+  /**
+   * Sets a cookie (Express semantics): `maxAge` in milliseconds, objects stored as 'j:' JSON,
+   * `signed: true` signs with cookieParser's secret. Every attribute is validated.
+   */
+  cookie(name: string, value: unknown, options?: ResponseCookieOptions): this {
+    setCookie(this, name, value, options, this.req?.secret);
+    return this;
+  }
+
+  /** Expires a cookie; give the same `path`/`domain` it was set with. */
+  clearCookie(name: string, options?: ResponseCookieOptions): this {
+    clearCookie(this, name, options);
+    return this;
+  }
 
   /** Sets the status code: an integer 100-999, or three digits as a string ('201'). */
   status(code: number | string): this {
