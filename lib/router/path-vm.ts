@@ -18,6 +18,7 @@ import type { PathMatch, PathMatcher, PathOptions } from './path.js';
 import type { PathToken, PreparedPath } from './path-parse.js';
 import { buildParams } from './path-params.js';
 import { literalAt, prefixLength } from './path-literal.js';
+import { CaptureStore } from './path-captures.js';
 
 // Instruction opcodes. Plain small integers in a Uint8Array: the dispatch is a dense switch.
 const CHAR = 0; //     consume one character equal to arg (folded when case-insensitive)
@@ -68,9 +69,73 @@ class ProgramBuilder {
   }
 }
 
-/** Copies one thread's capture row; a plain loop, since subarray() would allocate a view. */
-function copyRow(from: Int32Array, offset: number, to: Int32Array, length: number): void {
-  for (let i = 0; i < length; i++) to[i] = from[offset + i] as number;
+/**
+ * Epsilon closures, precomputed: for every instruction a thread can continue at (the start, and
+ * the one after each consuming instruction), the depth-first walk through SPLIT and SAVE that the
+ * textbook Pike VM does at run time, laid out as a flat array in visiting (priority) order. Each
+ * item is an instruction; `skip` is the index just past the items below it, so when the run finds
+ * an item already visited in this step (by a higher-priority thread), it skips everything under
+ * it in O(1), exactly as the textbook walk stops there. Resting items (consuming instructions and
+ * MATCH) carry the capture slots the SAVEs on their way set. A step thus costs O(program size),
+ * with no stack and no walk over SPLITs already seen.
+ */
+class Closures {
+  /** For each pc: first item index of its closure, -1 when no thread ever continues there. */
+  readonly first: Int32Array;
+  /** For each pc: one past its last item. */
+  readonly last: Int32Array;
+  readonly pc: Int32Array;
+  readonly skip: Int32Array;
+  /** Item i sets slots savedSlots[saveFirst[i]] .. savedSlots[saveFirst[i + 1] - 1]. */
+  readonly saveFirst: Int32Array;
+  readonly savedSlots: Int32Array;
+
+  constructor(ops: readonly number[], arg: readonly number[], arg2: readonly number[]) {
+    const size = ops.length;
+    const first = new Int32Array(size + 1).fill(-1);
+    const last = new Int32Array(size + 1).fill(-1);
+    const pcs: number[] = [];
+    const skip: number[] = [];
+    const saveFirst: number[] = [];
+    const savedSlots: number[] = [];
+    const seen = new Int32Array(size).fill(-1);
+    const walk = (start: number, pc: number, saves: number[]): void => {
+      // Depth is bounded by the program size (at most a few thousand instructions).
+      if (seen[pc] === start) return;
+      seen[pc] = start;
+      const item = pcs.length;
+      pcs.push(pc);
+      skip.push(0);
+      saveFirst.push(savedSlots.length);
+      const op = ops[pc];
+      if (op === SPLIT) {
+        walk(start, arg[pc] as number, saves);
+        walk(start, arg2[pc] as number, saves);
+      } else if (op === SAVE) {
+        walk(start, pc + 1, [...saves, arg[pc] as number]);
+      } else {
+        savedSlots.push(...saves);
+      }
+      skip[item] = pcs.length;
+    };
+    for (let pc = 0; pc < size; pc++) {
+      if (pc !== 0 && !isConsuming(ops[pc - 1] as number)) continue;
+      first[pc] = pcs.length;
+      walk(pc, pc, []);
+      last[pc] = pcs.length;
+    }
+    saveFirst.push(savedSlots.length);
+    this.first = first;
+    this.last = last;
+    this.pc = Int32Array.from(pcs);
+    this.skip = Int32Array.from(skip);
+    this.saveFirst = Int32Array.from(saveFirst);
+    this.savedSlots = Int32Array.from(savedSlots);
+  }
+}
+
+function isConsuming(op: number): boolean {
+  return op === CHAR || op === NOT_SLASH || op === ANY;
 }
 
 export class VmMatcher implements PathMatcher {
@@ -84,16 +149,16 @@ export class VmMatcher implements PathMatcher {
   private readonly prefix: string;
   private readonly ops: Uint8Array;
   private readonly arg: Int32Array;
-  private readonly arg2: Int32Array;
-  private readonly slots: number;
+  private readonly closures: Closures;
   // Preallocated run state, reused by every match() (JavaScript runs one match at a time), so
-  // a failed match allocates nothing. Two thread lists, current and next, swapped every step.
+  // a failed match allocates nothing. Two thread lists, current and next, swapped every step:
+  // a thread is its pc plus its chain of captures in `captures`.
   private readonly listPc: [Int32Array, Int32Array];
-  private readonly listCaps: [Int32Array, Int32Array];
+  private readonly listNode: [Int32Array, Int32Array];
+  private readonly captures: CaptureStore;
+  /** mark[pc] === generation: a thread already rests at pc in the list being built. */
   private readonly mark: Uint32Array;
   private generation = 0;
-  private readonly stack: Int32Array;
-  private readonly work: Int32Array;
   private readonly found: Int32Array;
 
   constructor(path: PreparedPath, options: PathOptions) {
@@ -119,62 +184,63 @@ export class VmMatcher implements PathMatcher {
     b.emit(MATCH);
     this.ops = Uint8Array.from(b.ops);
     this.arg = Int32Array.from(b.arg);
-    this.arg2 = Int32Array.from(b.arg2);
+    this.closures = new Closures(b.ops, b.arg, b.arg2);
 
     let prefix = '';
     for (let pc = 0; this.ops[pc] === CHAR; pc++) prefix += String.fromCharCode(b.arg[pc] as number);
     this.prefix = prefix;
 
-    const size = b.ops.length;
-    this.slots = 2 * keys.length;
     // Threads only rest on consuming instructions and MATCH: at most one per instruction.
     let resting = 0;
     for (const op of b.ops) if (op !== SPLIT && op !== SAVE) resting++;
     this.listPc = [new Int32Array(resting), new Int32Array(resting)];
-    this.listCaps = [new Int32Array(resting * this.slots), new Int32Array(resting * this.slots)];
-    this.mark = new Uint32Array(size);
-    // Each instruction is expanded at most once per closure and pushes at most 3 entries.
-    this.stack = new Int32Array(3 * size + 1);
-    this.work = new Int32Array(this.slots);
-    this.found = new Int32Array(this.slots);
+    this.listNode = [new Int32Array(resting), new Int32Array(resting)];
+    this.captures = new CaptureStore(4 * resting + 2 * keys.length);
+    this.mark = new Uint32Array(b.ops.length);
+    this.found = new Int32Array(2 * keys.length);
   }
 
   match(path: string): PathMatch | null {
     // Cheapest rejection first: the pattern's literal prefix, compared natively.
     if (!literalAt(path, 0, this.prefix, !this.fold)) return null;
+    // Fields read into locals once: the loop below runs once per character per thread.
     const n = path.length;
+    const ops = this.ops;
+    const arg = this.arg;
+    const fold = this.fold;
+    const captures = this.captures;
     let cur = 0;
-    let count = 0;
     let matchedAt = -1;
+    captures.reset();
     this.nextGeneration();
-    this.work.fill(-1);
-    count = this.addThread(cur, 0, 0, 0, path);
+    // The prefix is a straight run of CHAR instructions, already compared: start after it.
+    const start = this.prefix.length;
+    let count = this.follow(start, start, -1, cur, 0, path);
 
-    for (let pos = 0; count > 0; pos++) {
+    for (let pos = start; count > 0; pos++) {
       let c = pos < n ? path.charCodeAt(pos) : -1;
-      if (this.fold && c >= 65 && c <= 90) c += 32;
-      const next = cur ^ 1;
+      if (fold && c >= 65 && c <= 90) c += 32;
+      const pcs = this.listPc[cur];
+      const nodes = this.listNode[cur];
       let nextCount = 0;
       this.nextGeneration();
-      const pcs = this.listPc[cur];
-      const caps = this.listCaps[cur];
       for (let t = 0; t < count; t++) {
         const pc = pcs[t] as number;
-        const op = this.ops[pc];
+        const op = ops[pc];
         if (op === MATCH) {
           // The highest-priority thread still alive accepts here; lower ones are cut off,
-          // higher ones (already moved to the next list) may still find a preferred match.
-          copyRow(caps, t * this.slots, this.found, this.slots);
+          // higher ones (already in the next list) may still reach a preferred match.
+          captures.read(nodes[t] as number, this.found);
           matchedAt = pos;
           break;
         }
-        if (c < 0) continue;
-        if (op === CHAR ? c === this.arg[pc] : op === ANY || c !== SLASH) {
-          copyRow(caps, t * this.slots, this.work, this.slots);
-          nextCount = this.addThread(next, nextCount, pc + 1, pos + 1, path);
+        if (c >= 0 && (op === CHAR ? c === arg[pc] : op === ANY || c !== SLASH)) {
+          nextCount = this.follow(pc + 1, pos + 1, nodes[t] as number, cur ^ 1, nextCount, path);
         }
       }
-      cur = next;
+      // The current list is done with: its threads let go of their captures.
+      for (let t = 0; t < count; t++) captures.release(nodes[t] as number);
+      cur ^= 1;
       count = nextCount;
       if (pos >= n) break;
     }
@@ -192,41 +258,38 @@ export class VmMatcher implements PathMatcher {
   }
 
   /**
-   * Follows SPLIT/SAVE from `start` (the epsilon closure) in priority order with an explicit
-   * stack, adding a thread to list `which` for every consuming instruction or accepting MATCH
-   * reached; `this.work` holds the captures, restored as the walk unwinds. Returns the new count.
+   * Continues a thread at `start` (position `pos`, captures `node`): appends the resting
+   * instructions of its closure not yet in list `which`, in priority order, with their SAVEs
+   * applied. Returns the new length of that list.
    */
-  private addThread(which: number, count: number, start: number, pos: number, path: string): number {
-    const stack = this.stack;
-    const work = this.work;
+  private follow(start: number, pos: number, node: number, which: number, count: number, path: string): number {
+    const closures = this.closures;
+    const items = closures.pc;
+    const skip = closures.skip;
+    const ops = this.ops;
+    const pcs = this.listPc[which];
+    const nodes = this.listNode[which];
+    const mark = this.mark;
     const generation = this.generation;
-    let sp = 0;
-    stack[sp++] = start;
-    while (sp > 0) {
-      const top = stack[--sp] as number;
-      if (top < 0) {
-        // A restore entry: [value, -(slot + 1)].
-        work[-top - 1] = stack[--sp] as number;
+    const end = closures.last[start] as number;
+    for (let e = closures.first[start] as number; e < end; ) {
+      const pc = items[e] as number;
+      if (mark[pc] === generation) {
+        e = skip[e] as number; // seen this step: everything under it was handled then
         continue;
       }
-      if (this.mark[top] === generation) continue;
-      this.mark[top] = generation;
-      const op = this.ops[top];
-      if (op === SPLIT) {
-        stack[sp++] = this.arg2[top] as number;
-        stack[sp++] = this.arg[top] as number; // popped first: preferred
-      } else if (op === SAVE) {
-        const slot = this.arg[top] as number;
-        stack[sp++] = work[slot] as number;
-        stack[sp++] = -slot - 1;
-        work[slot] = pos;
-        stack[sp++] = top + 1;
-      } else {
-        if (op === MATCH && !this.accepts(path, pos)) continue;
-        this.listPc[which][count] = top;
-        this.listCaps[which].set(work, count * this.slots);
-        count++;
+      mark[pc] = generation;
+      const op = ops[pc];
+      if (op !== SPLIT && op !== SAVE && (op !== MATCH || this.accepts(path, pos))) {
+        let saved = node;
+        for (let s = closures.saveFirst[e] as number, stop = closures.saveFirst[e + 1] as number; s < stop; s++) {
+          saved = this.captures.push(saved, closures.savedSlots[s] as number, pos);
+        }
+        this.captures.retain(saved);
+        pcs[count] = pc;
+        nodes[count++] = saved;
       }
+      e++;
     }
     return count;
   }
