@@ -1,11 +1,322 @@
-// Response: Keel's http.ServerResponse, with Express's helpers (status, set, send, json ...).
+// Response: Keel's http.ServerResponse, with Express's helpers (status, set, send, json, redirect
+// ...). Each helper returns `this` so calls chain: res.status(201).json(user).
 
 import http from 'node:http';
 import type { Request, RequestApp } from './request.js';
+import { toStatusCode, statusMessage } from './status.js';
+import { normalizeType, lookupType, DEFAULT_TYPE } from './mime.js';
+import { withDefaultCharset, setCharset } from './content-type.js';
+import { appendVary } from './vary.js';
+import { encodeLocation } from './encode-url.js';
+import { escapeHtml } from './escape.js';
+import { entityTag } from './etag.js';
+import { contentDisposition, baseName } from './content-disposition.js';
+import { settingOf } from './settings.js';
+import { HttpError } from './errors.js';
+
+/** A header value as res.set() takes it. */
+export type HeaderValue = string | number | boolean | readonly (string | number)[];
+
+/** res.format() handlers by type ('json', 'text/html' ...) and an optional `default`. */
+export type FormatHandlers = Record<string, (req: Request, res: Response) => unknown>;
+
+// JSON escaping for 'json escape': the characters that could end a <script> block or start markup.
+function escapeJson(json: string): string {
+  return json.replace(/[<>&]/g, (c) => (c === '<' ? '\\u003c' : c === '>' ? '\\u003e' : '\\u0026'));
+}
 
 export class Response extends http.ServerResponse<Request> {
   /** The app handling this request. */
   declare app: RequestApp;
-  /** Per-request values for templates and later middleware. */
+  /**
+   * Per-request values for templates and later middleware. (An initialiser rather than a
+   * constructor, so node's (req, options) arguments pass through untouched; adoptResponse()
+   * sets the same fields.)
+   */
   locals: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+
+  /** Sets the status code: an integer 100-999, or three digits as a string ('201'). */
+  status(code: number | string): this {
+    this.statusCode = toStatusCode(code);
+    return this;
+  }
+
+  /** Sets the status and sends its reason phrase as text/plain ('Not Found'). */
+  sendStatus(code: number | string): this {
+    const status = toStatusCode(code);
+    this.statusCode = status;
+    this.type('txt');
+    return this.send(statusMessage(status));
+  }
+
+  /**
+   * Sets a header (or several from an object). Arrays give one header line per element; a
+   * Content-Type gets '; charset=utf-8' when it is text and names no charset, and a short name
+   * ('json') is expanded.
+   */
+  set(field: string, value: HeaderValue): this;
+  set(fields: Record<string, HeaderValue>): this;
+  set(field: string | Record<string, HeaderValue>, value?: HeaderValue): this {
+    if (typeof field !== 'string') {
+      for (const name in field) this.set(name, field[name]!);
+      return this;
+    }
+    if (Array.isArray(value)) {
+      if (field.toLowerCase() === 'content-type') throw new TypeError('Content-Type cannot be set to an Array');
+      this.setHeader(field, value.map(String));
+    } else {
+      let text = String(value);
+      if (field.toLowerCase() === 'content-type') text = withDefaultCharset(text.indexOf('/') === -1 ? normalizeType(text) : text);
+      this.setHeader(field, text);
+    }
+    return this;
+  }
+
+  /** Same as set(). */
+  header(field: string, value: HeaderValue): this;
+  header(fields: Record<string, HeaderValue>): this;
+  header(field: string | Record<string, HeaderValue>, value?: HeaderValue): this {
+    return typeof field === 'string' ? this.set(field, value!) : this.set(field);
+  }
+
+  /** A response header as set so far. */
+  get(field: string): string | number | string[] | undefined {
+    return this.getHeader(field);
+  }
+
+  /** Adds a value to a header, keeping what it had (Set-Cookie, Link, Warning ...). */
+  append(field: string, value: string | readonly string[]): this {
+    const previous = this.getHeader(field);
+    if (previous === undefined) return this.set(field, value);
+    const before = Array.isArray(previous) ? previous : [String(previous)];
+    return this.set(field, before.concat(value));
+  }
+
+  /** Sets Content-Type from a type ('text/html') or a short name / extension ('json', '.png'). */
+  type(type: string): this {
+    return this.set('Content-Type', type.indexOf('/') === -1 ? normalizeType(type) : type);
+  }
+
+  /** Adds field names to Vary (RFC 9110 §12.5.5). */
+  vary(field: string | readonly string[]): this {
+    const current = this.getHeader('vary');
+    const text = current === undefined ? '' : Array.isArray(current) ? current.join(', ') : String(current);
+    const value = appendVary(text, field);
+    if (value !== '') this.setHeader('Vary', value);
+    return this;
+  }
+
+  /**
+   * Sets Location, percent-encoded as Express does. 'back' means the Referer, but only when it is
+   * on this same host (CVE-2025-8129); otherwise '/'.
+   */
+  location(url: string): this {
+    if (typeof url !== 'string') throw new TypeError('res.location(url): url must be a string');
+    const target = url === 'back' ? this.sameOriginReferrer() : url;
+    return this.set('Location', encodeLocation(target));
+  }
+
+  private sameOriginReferrer(): string {
+    const req = this.req;
+    const referrer = req.get('referer');
+    const host = req.host;
+    if (referrer === undefined || host === undefined) return '/';
+    try {
+      const parsed = new URL(referrer);
+      if (parsed.protocol === 'http:' || parsed.protocol === 'https:') {
+        // Read our own (already validated) host the same way, so 'shop.test:80' equals 'shop.test'.
+        const own = new URL(parsed.protocol + '//' + host).host;
+        if (parsed.host === own) return parsed.href;
+      }
+    } catch {
+      // not a URL: fall through
+    }
+    return '/';
+  }
+
+  /**
+   * Redirects to `url` with `status` (default 302). The body is negotiated like Express's:
+   * text/plain or text/html ("Found. Redirecting to ..."), the URL HTML-escaped and never a link
+   * (CVE-2024-43796, CVE-2025-32379: no `javascript:` href to click).
+   */
+  redirect(url: string): void;
+  redirect(status: number | string, url: string): void;
+  redirect(statusOrUrl: number | string, maybeUrl?: string): void {
+    let status = 302;
+    let url: unknown = statusOrUrl;
+    if (maybeUrl !== undefined || typeof statusOrUrl === 'number') {
+      status = toStatusCode(statusOrUrl);
+      url = maybeUrl;
+    }
+    if (typeof url !== 'string') throw new TypeError('res.redirect(url): url must be a string');
+    const address = String(this.location(url).getHeader('location'));
+    const req = this.req;
+    const message = statusMessage(status);
+    let body: string;
+    const kind = req.accepts('text', 'html');
+    this.vary('Accept');
+    if (kind === 'text') {
+      this.set('Content-Type', 'text/plain; charset=utf-8');
+      body = `${message}. Redirecting to ${address}`;
+    } else if (kind === 'html') {
+      this.set('Content-Type', 'text/html; charset=utf-8');
+      const title = escapeHtml(message);
+      body = `<!DOCTYPE html><head><title>${title}</title></head><body><p>${title}. Redirecting to ${escapeHtml(address)}</p></body>`;
+    } else {
+      body = '';
+    }
+    this.statusCode = status;
+    this.setHeader('Content-Length', Buffer.byteLength(body));
+    if (req.method === 'HEAD') this.end();
+    else this.end(body);
+  }
+
+  /**
+   * Sends a body. A string is text/html unless a type is set; a Buffer/Uint8Array is
+   * application/octet-stream; other values go to res.json() (null sends an empty body, as in
+   * Express). Sets Content-Length and an ETag (setting 'etag'), answers 304 when the request is
+   * fresh, and sends no body for HEAD, 204 and 304.
+   */
+  send(body?: unknown): this {
+    // A second response is a bug the caller must hear about, whatever the body: node's own
+    // ERR_HTTP_HEADERS_SENT, thrown by setHeader() before anything changes.
+    if (this.headersSent) this.setHeader('Content-Length', 0);
+    let chunk: string | Uint8Array | undefined;
+    switch (typeof body) {
+      case 'string':
+        chunk = body;
+        break;
+      case 'undefined':
+        chunk = undefined;
+        break;
+      case 'object':
+        if (body === null) {
+          chunk = '';
+          break;
+        }
+        if (ArrayBuffer.isView(body)) {
+          chunk = body instanceof Uint8Array ? body : new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+          if (this.getHeader('content-type') === undefined) this.type('bin');
+          break;
+        }
+        return this.json(body);
+      default:
+        return this.json(body);
+    }
+    if (typeof chunk === 'string') {
+      // The common case (no type yet) sets the final value directly: no parsing on the hot path.
+      const type = this.getHeader('content-type');
+      if (type === undefined) this.setHeader('Content-Type', 'text/html; charset=utf-8');
+      else if (typeof type === 'string') this.setHeader('Content-Type', setCharset(type, 'utf-8'));
+    }
+    if (chunk !== undefined) {
+      this.setHeader('Content-Length', typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.byteLength);
+      if (this.getHeader('etag') === undefined) {
+        const tag = this.makeETag(chunk);
+        if (tag !== undefined) this.setHeader('ETag', tag);
+      }
+    }
+    const req = this.req;
+    if (req.fresh) this.statusCode = 304;
+    const status = this.statusCode;
+    if (status === 204 || status === 304) {
+      // RFC 9110 §15.3.5 / §15.4.5: no content, so no content headers.
+      this.removeHeader('Content-Type');
+      this.removeHeader('Content-Length');
+      this.removeHeader('Transfer-Encoding');
+      chunk = undefined;
+    } else if (status === 205) {
+      // RFC 9110 §15.3.6: "a server MUST NOT generate content in a 205 response".
+      this.setHeader('Content-Length', '0');
+      this.removeHeader('Transfer-Encoding');
+      chunk = undefined;
+    }
+    if (req.method === 'HEAD' || chunk === undefined) this.end();
+    else this.end(chunk);
+    return this;
+  }
+
+  private makeETag(chunk: string | Uint8Array): string | undefined {
+    const setting = settingOf(this.app, 'etag', 'weak');
+    if (setting === false) return undefined;
+    if (typeof setting === 'function') {
+      const tag: unknown = (setting as (body: string | Uint8Array) => unknown)(chunk);
+      return typeof tag === 'string' ? tag : undefined;
+    }
+    return entityTag(chunk, setting !== 'strong');
+  }
+
+  /** Sends `value` as JSON (settings: 'json replacer', 'json spaces', 'json escape'). */
+  json(value: unknown): this {
+    const replacer = settingOf(this.app, 'json replacer', undefined) as ((this: unknown, key: string, value: unknown) => unknown) | undefined;
+    const spaces = settingOf(this.app, 'json spaces', undefined) as string | number | undefined;
+    let body: string | undefined = JSON.stringify(value, replacer, spaces);
+    if (body !== undefined && settingOf(this.app, 'json escape', false) === true) body = escapeJson(body);
+    if (this.getHeader('content-type') === undefined) this.setHeader('Content-Type', 'application/json; charset=utf-8');
+    return this.send(body);
+  }
+
+  /**
+   * Content-Disposition: attachment (RFC 6266), with the file's base name and, from its
+   * extension, the Content-Type.
+   */
+  attachment(filename?: string): this {
+    if (filename !== undefined) {
+      const name = baseName(filename);
+      const type = name.indexOf('.') === -1 ? undefined : lookupType(name);
+      this.set('Content-Type', type ?? DEFAULT_TYPE);
+    }
+    return this.set('Content-Disposition', contentDisposition(filename));
+  }
+
+  /** Adds to the Link header (RFC 8288): links({ next: '/p/2', last: '/p/9' }). */
+  links(links: Record<string, string | readonly string[]>): this {
+    const current = this.getHeader('link');
+    let value = current === undefined ? '' : String(current);
+    for (const rel in links) {
+      const targets = links[rel]!;
+      for (const target of typeof targets === 'string' ? [targets] : targets) {
+        if (value !== '') value += ', ';
+        value += `<${target}>; rel="${rel}"`;
+      }
+    }
+    return this.set('Link', value);
+  }
+
+  /**
+   * Calls the handler for the best type the client accepts ({ json: fn, html: fn, default: fn }),
+   * with Content-Type set and Vary: Accept. With no match and no default, throws a 406 HttpError.
+   */
+  format(handlers: FormatHandlers): this {
+    const req = this.req;
+    const keys = Object.keys(handlers).filter((k) => k !== 'default');
+    const key = keys.length > 0 ? req.accepts(keys) : false;
+    this.vary('Accept');
+    if (key !== false) {
+      this.set('Content-Type', normalizeType(key));
+      handlers[key]!(req, this);
+    } else if (handlers.default !== undefined) {
+      handlers.default(req, this);
+    } else {
+      throw new HttpError(406, 'Not Acceptable', { code: 'KEEL_NOT_ACCEPTABLE' });
+    }
+    return this;
+  }
+}
+
+/** Sets the own fields of a Response; shared by the constructor and adoptResponse() (one shape). */
+function initResponse(res: Response): void {
+  res.locals = Object.create(null) as Record<string, unknown>;
+}
+
+/**
+ * Makes a plain http.ServerResponse (from a server Keel did not create) a Response; a Response
+ * is returned as it is.
+ */
+export function adoptResponse(res: http.ServerResponse): Response {
+  if (res instanceof Response) return res;
+  Object.setPrototypeOf(res, Response.prototype);
+  const adopted = res as Response;
+  initResponse(adopted);
+  return adopted;
 }

@@ -31,6 +31,12 @@ export type Handler<P extends Params = Params> = RequestHandler<P> | ErrorReques
 /** What `use` and route methods accept: handlers, arrays of them (nested), or routers/apps. */
 export type HandlerArg<P extends Params = Params> = Handler<P> | readonly HandlerArg<P>[];
 
+/** Request handlers only (no error handlers): lets TypeScript infer `(req, res, next)` types. */
+export type RequestHandlerArg<P extends Params = Params> = RequestHandler<P> | readonly RequestHandlerArg<P>[];
+
+/** Error handlers only: lets TypeScript infer `(err, req, res, next)` types. */
+export type ErrorHandlerArg<P extends Params = Params> = ErrorRequestHandler<P> | readonly ErrorHandlerArg<P>[];
+
 /** `app.param(name, fn)` callbacks. */
 export type ParamHandler = (
   req: Request,

@@ -4,8 +4,21 @@
 import type { Params } from '../http/request.js';
 import { HttpError } from '../http/errors.js';
 
-const HTML_UNSAFE = /[&<>"']/g;
-const HTML_ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/** Characters shown as they are in error messages: none has a meaning in HTML. */
+const UNSAFE = /[^A-Za-z0-9%._~!$()*+,;=:@-]/g;
+
+/**
+ * A param value as it may appear in an error message: shortened, and every character outside a
+ * small safe set shown %-encoded ('<' as '%3C'), so the message is safe in an HTML page
+ * whether or not the error handler escapes it (and never double-escaped when it does).
+ */
+function displayValue(value: string): string {
+  const short = value.length > 64 ? value.slice(0, 64) + '...' : value;
+  return short.replace(UNSAFE, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? '%' + code.toString(16).toUpperCase().padStart(2, '0') : '\\u' + code.toString(16).padStart(4, '0');
+  });
+}
 
 /** Decodes one param value; malformed %-encoding is the client's fault: 400 KEEL_BAD_PARAM. */
 export function decodeParam(value: string): string {
@@ -14,10 +27,8 @@ export function decodeParam(value: string): string {
   try {
     return decodeURIComponent(value);
   } catch (cause) {
-    // The value is quoted in the message (as Express does) but HTML-escaped and shortened,
-    // since error pages may show it.
-    const shown = (value.length > 64 ? value.slice(0, 64) + '...' : value).replace(HTML_UNSAFE, (c) => HTML_ENTITY[c] as string);
-    throw new HttpError(400, `Failed to decode param '${shown}'`, { code: 'KEEL_BAD_PARAM', cause });
+    // The value is quoted in the message as Express does, in a form safe for error pages.
+    throw new HttpError(400, `Failed to decode param '${displayValue(value)}'`, { code: 'KEEL_BAD_PARAM', cause });
   }
 }
 

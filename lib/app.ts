@@ -1,0 +1,594 @@
+// createApp(): a Router with settings, that is also a plain `(req, res)` request listener, plus the
+// node:http wiring — listen(), graceful close(), timeouts, and the final 404/error handlers.
+
+import http from 'node:http';
+import type net from 'node:net';
+import { Request } from './http/request.js';
+import { Response } from './http/response.js';
+import { HttpError } from './http/errors.js';
+import type { ErrorHandlerArg, HandlerArg, NextFunction, RequestHandlerArg } from './router/handler.js';
+import { RESOLVED, setUncaughtHandler, type Dispatcher, type Pending } from './router/invoke.js';
+import { kMountable } from './router/layer.js';
+import type { PathInput } from './router/path.js';
+import {
+  initRouter,
+  routerPrototype,
+  type ParamsOf,
+  type RouteMethod,
+  type RouterCore,
+} from './router/router.js';
+import { errorResponse, notFound } from './router/final-handler.js';
+import { canonicalUrl } from './router/url.js';
+import { kMethodKey } from './router/router.js';
+import { kUpgrade, type UpgradeContext, type WebSocketHandler } from './router/upgrade.js';
+import { WS_METHOD } from './router/route.js';
+import type { Duplex } from 'node:stream';
+import { acceptUpgrade } from './websocket/handshake.js';
+import { resolveWebSocketOptions, type ResolvedWebSocketOptions, type WebSocketOptions } from './websocket/options.js';
+import { TopicRegistry, type PublishOptions } from './websocket/topics.js';
+import type { WebSocket, WebSocketData } from './websocket/websocket.js';
+
+export interface ServerOptions {
+  /** Time allowed to receive the request headers (slowloris defence). Default 30 s. */
+  headersTimeout?: number;
+  /** Time allowed to receive the whole request, body included. Default 120 s. */
+  requestTimeout?: number;
+  /** How long an idle keep-alive connection is kept. Default 5 s. */
+  keepAliveTimeout?: number;
+  /** Time a handler has to start answering before the client gets a 503. 0 turns it off. Default 120 s. */
+  responseTimeout?: number;
+  /** How long app.close() waits for in-flight work before forcing connections closed. Default 10 s. */
+  closeTimeout?: number;
+  /** Largest request header section in bytes (node:http's maxHeaderSize). Default 16 KiB. */
+  maxHeaderSize?: number;
+  /** Most header lines kept per request. Default 200. */
+  maxHeadersCount?: number;
+}
+
+export interface AppOptions {
+  server?: ServerOptions;
+  /** App-wide WebSocket options; a route's own options override them. */
+  websocket?: WebSocketOptions;
+}
+
+export interface App extends RouterCore<App> {
+  /** The app is a request listener: `http.createServer(app)`. */
+  (req: http.IncomingMessage, res: http.ServerResponse, next?: NextFunction): void;
+  /** `app.get(setting)` reads a setting; `app.get(path, ...handlers)` adds a GET route. */
+  get(setting: string): unknown;
+  get<const Path extends PathInput>(path: Path, ...handlers: RequestHandlerArg<ParamsOf<Path>>[]): App;
+  get<const Path extends PathInput>(path: Path, ...handlers: ErrorHandlerArg<ParamsOf<Path>>[]): App;
+  get<const Path extends PathInput>(path: Path, ...handlers: HandlerArg<ParamsOf<Path>>[]): App;
+  set(setting: string, value: unknown): App;
+  enable(setting: string): App;
+  disable(setting: string): App;
+  enabled(setting: string): boolean;
+  disabled(setting: string): boolean;
+  /** App-wide values, visible to every request as `req.app.locals`. */
+  readonly locals: Record<string, unknown>;
+  readonly settings: Record<string, unknown>;
+  /** Where this app is mounted in a parent app ('/' at the top). */
+  mountpath: PathInput;
+  parent: App | undefined;
+  /** Starts an http.Server using Keel's Request/Response classes, like `server.listen(...)`. */
+  listen(port?: number, hostname?: string, callback?: () => void): http.Server;
+  listen(port?: number, callback?: () => void): http.Server;
+  listen(options: net.ListenOptions, callback?: () => void): http.Server;
+  /** Graceful shutdown: stop accepting, finish in-flight requests, close idle connections. */
+  close(): Promise<void>;
+  /** The servers started by listen() and still open. */
+  readonly servers: ReadonlySet<http.Server>;
+  /** The server options in force (defaults filled in). */
+  readonly serverOptions: Readonly<Required<ServerOptions>>;
+  /** An http.Server for this app, with Keel's Request/Response classes, not yet listening. */
+  createServer(): http.Server;
+  /**
+   * Wires a server you created yourself (`https.createServer(opts, app)`) into the app: connection
+   * tracking for close(), the response timeout, WebSocket upgrades.
+   */
+  attach(server: http.Server): http.Server;
+  /** Sends `data` to every WebSocket subscribed to `topic` (ws.subscribe), encoding it once. */
+  publish(topic: string, data: WebSocketData, options?: PublishOptions): number;
+  /** The open WebSockets of this app. */
+  readonly websockets: ReadonlySet<WebSocket>;
+  /** Runs an upgrade request through the stack (the server's 'upgrade' event). */
+  handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
+}
+
+const SERVER_DEFAULTS: Required<ServerOptions> = {
+  headersTimeout: 30_000,
+  requestTimeout: 120_000,
+  keepAliveTimeout: 5_000,
+  responseTimeout: 120_000,
+  closeTimeout: 10_000,
+  maxHeaderSize: 16 * 1024,
+  maxHeadersCount: 200,
+};
+
+function resolveServerOptions(o: ServerOptions | undefined): Required<ServerOptions> {
+  if (o === undefined) return { ...SERVER_DEFAULTS };
+  if (o === null || typeof o !== 'object') throw new TypeError('createApp(): `server` must be an object');
+  const out = { ...SERVER_DEFAULTS };
+  for (const key of Object.keys(o) as (keyof ServerOptions)[]) {
+    if (!(key in SERVER_DEFAULTS)) throw new TypeError(`createApp(): unknown server option \`${key}\``);
+    const v = o[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
+      throw new TypeError(`createApp(): server.${key} must be a non-negative integer, got ${String(v)}`);
+    }
+    out[key] = v;
+  }
+  return out;
+}
+
+/** Settings Keel reads, with their defaults (Express's names). */
+function defaultSettings(): Record<string, unknown> {
+  const s = Object.create(null) as Record<string, unknown>;
+  s['env'] = process.env['NODE_ENV'] || 'development';
+  s['x-powered-by'] = false;
+  s['etag'] = 'weak';
+  s['trust proxy'] = false;
+  s['trust proxy fn'] = trustNothing;
+  s['subdomain offset'] = 2;
+  s['query parameter limit'] = 1000;
+  s['json spaces'] = undefined;
+  s['json replacer'] = undefined;
+  s['json escape'] = false;
+  s['case sensitive routing'] = false;
+  s['strict routing'] = false;
+  return s;
+}
+
+function trustNothing(): boolean {
+  return false;
+}
+
+/** Checks a setting's value when it is set: a bad value is a TypeError now, not a surprise later. */
+function checkSetting(name: string, value: unknown): void {
+  const fail = (what: string): never => {
+    throw new TypeError(`app.set('${name}'): expected ${what}, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
+  };
+  switch (name) {
+    case 'x-powered-by':
+    case 'case sensitive routing':
+    case 'strict routing':
+    case 'json escape':
+      if (typeof value !== 'boolean') fail('a boolean');
+      break;
+    case 'env':
+      if (typeof value !== 'string') fail('a string');
+      break;
+    case 'etag':
+      if (value !== true && value !== false && value !== 'weak' && value !== 'strong') fail("true, false, 'weak' or 'strong'");
+      break;
+    case 'subdomain offset':
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) fail('a non-negative integer');
+      break;
+    case 'query parameter limit':
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail('a positive integer');
+      break;
+    case 'json spaces':
+      if (value !== undefined && typeof value !== 'number' && typeof value !== 'string') fail('a number or string');
+      break;
+    case 'json replacer':
+      if (value !== undefined && typeof value !== 'function' && !Array.isArray(value)) fail('a function or array');
+      break;
+    case 'trust proxy fn':
+      if (typeof value !== 'function') fail('a function');
+      break;
+  }
+}
+
+type AppThis = App & {
+  stack: import('./router/layer.js').Layer[];
+  caseSensitive: boolean;
+  strict: boolean;
+  mergeParams: boolean;
+  params: unknown;
+  /** Settings given explicitly (the rest inherit from a parent app once mounted). */
+  explicit: Set<string>;
+  servers: Set<http.Server>;
+  sockets: Set<net.Socket>;
+  closing: Promise<void> | undefined;
+  websockets: Set<WebSocket>;
+  topics: TopicRegistry;
+  websocketOptions: ResolvedWebSocketOptions;
+  /** Route options object → resolved against the app's, computed once. */
+  resolvedRouteOptions: WeakMap<WebSocketOptions, ResolvedWebSocketOptions>;
+  acceptWebSocket(req: Request, socket: Duplex, head: Buffer, options: WebSocketOptions | undefined, handler: WebSocketHandler): void;
+  dispatch(req: Request, res: Response, parent: Dispatcher): Pending;
+  handleRequest(req: Request, res: Response): void;
+};
+
+/** Request-specific wiring the app does before routing. */
+function enter(app: AppThis, req: Request, res: Response): void {
+  req.app = app;
+  res.app = app;
+  req.res = res;
+  const url = req.url ?? '/';
+  req.originalUrl = url;
+  req.url = canonicalUrl(url);
+  if (app.settings['x-powered-by'] === true) res.setHeader('X-Powered-By', 'Keel');
+}
+
+/** Where the top-level dispatch ends: the final 404 or error answer. */
+class FinalExit implements Dispatcher {
+  constructor(
+    private readonly app: AppThis,
+    readonly req: Request,
+    readonly res: Response,
+  ) {}
+  advance(err: unknown): Pending {
+    if (err) errorResponse(err, this.req, this.res, this.app.settings['env']);
+    else notFound(this.req, this.res);
+    return undefined;
+  }
+}
+
+/** Where a mounted app's dispatch ends: restore the parent app on req/res, continue there. */
+class MountExit implements Dispatcher {
+  constructor(
+    private readonly parentApp: unknown,
+    private readonly parent: Dispatcher,
+    readonly req: Request,
+    readonly res: Response,
+  ) {}
+  advance(err: unknown): Pending {
+    this.req.app = this.parentApp as App;
+    this.res.app = this.parentApp as App;
+    return this.parent.advance(err);
+  }
+}
+
+/** Where an app used as middleware in someone else's stack ends: their `next`. */
+class ForeignExit implements Dispatcher {
+  constructor(
+    private readonly next: NextFunction,
+    readonly req: Request,
+    readonly res: Response,
+  ) {}
+  advance(err: unknown): Pending {
+    return this.next(err);
+  }
+}
+
+setUncaughtHandler((err, req, res) => {
+  errorResponse(err, req, res, (req.app as App | undefined)?.settings['env']);
+});
+
+/** Makes plain node objects into Keel's (when the app runs on someone else's http.Server). */
+function adopt(req: http.IncomingMessage, res: http.ServerResponse): void {
+  if (!(req instanceof Request)) {
+    Object.setPrototypeOf(req, Request.prototype);
+    const r = req as Request;
+    r.params = Object.create(null) as Request['params'];
+    r.baseUrl = '';
+    r.originalUrl = '';
+    r.route = undefined;
+    r.body = undefined;
+    r.cookies = Object.create(null) as Record<string, string>;
+    r.signedCookies = Object.create(null) as Record<string, string | false>;
+    r.secret = undefined;
+  }
+  if (!(res instanceof Response)) {
+    Object.setPrototypeOf(res, Response.prototype);
+    (res as Response).locals = Object.create(null) as Record<string, unknown>;
+  }
+}
+
+const appPrototype = {
+  get(this: AppThis, ...args: unknown[]): unknown {
+    if (args.length === 1 && typeof args[0] === 'string') return this.settings[args[0]];
+    return (routerPrototype as unknown as { get(...a: unknown[]): unknown }).get.apply(this, args);
+  },
+
+  set(this: AppThis, setting: string, value: unknown): App {
+    if (typeof setting !== 'string') throw new TypeError('app.set() requires a setting name');
+    if (setting === 'trust proxy') {
+      const fn = compileTrustSetting(value);
+      this.settings['trust proxy fn'] = fn;
+      this.explicit.add('trust proxy fn');
+    } else {
+      checkSetting(setting, value);
+    }
+    this.settings[setting] = value;
+    this.explicit.add(setting);
+    return this;
+  },
+  enable(this: AppThis, setting: string): App {
+    return this.set(setting, true);
+  },
+  disable(this: AppThis, setting: string): App {
+    return this.set(setting, false);
+  },
+  enabled(this: AppThis, setting: string): boolean {
+    return Boolean(this.settings[setting]);
+  },
+  disabled(this: AppThis, setting: string): boolean {
+    return !this.settings[setting];
+  },
+
+  layerOptions(this: AppThis) {
+    return {
+      caseSensitive: this.settings['case sensitive routing'] === true,
+      strict: this.settings['strict routing'] === true,
+    };
+  },
+
+  /** A sub-app mounted with use(): it inherits the settings it did not set itself. */
+  onMount(this: AppThis, child: unknown, path: PathInput): void {
+    if (typeof child !== 'function' || !(child as { [kIsApp]?: true })[kIsApp]) return;
+    const sub = child as AppThis;
+    sub.parent = this;
+    for (const name of Object.keys(sub.settings)) if (!sub.explicit.has(name)) delete sub.settings[name];
+    Object.setPrototypeOf(sub.settings, this.settings);
+    sub.mountpath = path;
+  },
+
+  /** Entered as a mounted sub-app from a parent router. */
+  dispatch(this: AppThis, req: Request, res: Response, parent: Dispatcher): Pending {
+    const parentApp = req.app;
+    req.app = this;
+    res.app = this;
+    return (routerPrototype.dispatch as (this: unknown, a: Request, b: Response, c: Dispatcher) => Pending).call(
+      this,
+      req,
+      res,
+      new MountExit(parentApp, parent, req, res),
+    );
+  },
+
+  /** Handles one request from the top: routing, then the final handlers. */
+  handleRequest(this: AppThis, req: Request, res: Response): void {
+    (res as unknown as { [kStarted]: number })[kStarted] = now;
+    if (this.closing !== undefined) res.shouldKeepAlive = false;
+    enter(this, req, res);
+    const done = routerPrototype.dispatch.call(this as never, req, res, new FinalExit(this, req, res));
+    if (done !== undefined) done.then(undefined, (err: unknown) => errorResponse(err, req, res, this.settings['env']));
+  },
+
+  listen(this: AppThis, ...args: unknown[]): http.Server {
+    const server = this.createServer();
+    server.listen(...(args as Parameters<http.Server['listen']>));
+    return server;
+  },
+
+  /** An http.Server for this app with Keel's classes, timeouts and connection tracking. */
+  createServer(this: AppThis): http.Server {
+    const o = this.serverOptions;
+    const server = http.createServer(
+      {
+        IncomingMessage: Request as unknown as typeof http.IncomingMessage,
+        ServerResponse: Response as unknown as typeof http.ServerResponse,
+        headersTimeout: o.headersTimeout,
+        requestTimeout: o.requestTimeout,
+        maxHeaderSize: o.maxHeaderSize,
+        connectionsCheckingInterval: Math.max(1000, Math.min(30_000, Math.floor(o.headersTimeout / 4) || 1000)),
+      },
+      this.handleRequest.bind(this) as unknown as http.RequestListener,
+    );
+    server.keepAliveTimeout = o.keepAliveTimeout;
+    server.maxHeadersCount = o.maxHeadersCount;
+    return this.attach(server);
+  },
+
+  attach(this: AppThis, server: http.Server): http.Server {
+    if (this.servers.has(server)) return server;
+    this.servers.add(server);
+    trackConnections(this, server);
+    server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head));
+    server.once('close', () => this.servers.delete(server));
+    return server;
+  },
+
+  publish(this: AppThis, topic: string, data: WebSocketData, options?: PublishOptions): number {
+    return this.topics.publish(topic, data, options);
+  },
+
+  handleUpgrade(this: AppThis, rawReq: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    // A raw socket has no error listener of its own: without this, a reset would crash the process.
+    socket.on('error', () => socket.destroy());
+    const req = rawReq as Request;
+    if (!(req instanceof Request)) adopt(req, new http.ServerResponse(req));
+    // A Response written straight to the socket, so middleware can answer 401/403/redirects.
+    const res = new Response(req);
+    res.assignSocket(socket as net.Socket);
+    res.shouldKeepAlive = false;
+    let settled = false;
+    const timer = setTimeout(() => {
+      if (!settled) socket.destroy();
+    }, this.serverOptions.responseTimeout || this.serverOptions.requestTimeout || 60_000);
+    timer.unref();
+    res.once('finish', () => {
+      settled = true;
+      clearTimeout(timer);
+      (socket as net.Socket).destroySoon();
+    });
+    socket.once('close', () => clearTimeout(timer));
+
+    // RFC 9110 §7.8: a server may ignore Upgrade. Anything but a WebSocket upgrade is routed as a
+    // plain request (answered over the socket, which then closes).
+    const upgrade = req.headers.upgrade;
+    if (typeof upgrade === 'string' && upgrade.toLowerCase().includes('websocket')) {
+      (req as { [kMethodKey]?: string })[kMethodKey] = WS_METHOD;
+      const app = this;
+      const context: UpgradeContext = {
+        accept(r: Request, response: Response, options: WebSocketOptions | undefined, handler: WebSocketHandler) {
+          if (settled || response.headersSent) return;
+          settled = true;
+          clearTimeout(timer);
+          response.detachSocket(socket as net.Socket);
+          app.acceptWebSocket(r, socket, head, options, handler);
+        },
+      };
+      (req as { [kUpgrade]?: UpgradeContext })[kUpgrade] = context;
+    }
+    this.handleRequest(req, res);
+  },
+
+  /** The handshake and the hand-over to the route's handler. */
+  acceptWebSocket(
+    this: AppThis,
+    req: Request,
+    socket: Duplex,
+    head: Buffer,
+    routeOptions: WebSocketOptions | undefined,
+    handler: WebSocketHandler,
+  ): void {
+    let options = this.websocketOptions;
+    if (routeOptions !== undefined) {
+      let resolved = this.resolvedRouteOptions.get(routeOptions);
+      if (resolved === undefined) {
+        resolved = resolveWebSocketOptions(routeOptions, this.websocketOptions);
+        this.resolvedRouteOptions.set(routeOptions, resolved);
+      }
+      options = resolved;
+    }
+    const ws = acceptUpgrade(req, socket, head, options, this.topics);
+    if (ws === undefined) return;
+    this.websockets.add(ws);
+    ws.once('close', () => this.websockets.delete(ws));
+    const fail = (err: unknown): void => {
+      console.error(err);
+      ws.close(1011);
+    };
+    try {
+      const ret = handler(ws, req);
+      if (ret !== null && typeof ret === 'object' && typeof (ret as PromiseLike<unknown>).then === 'function') {
+        (ret as PromiseLike<unknown>).then(undefined, fail);
+      }
+    } catch (err) {
+      fail(err);
+    }
+  },
+
+  close(this: AppThis): Promise<void> {
+    this.closing ??= closeServers(this);
+    return this.closing;
+  },
+};
+
+Object.setPrototypeOf(appPrototype, routerPrototype);
+
+const kIsApp: unique symbol = Symbol('keel.app');
+const kStarted: unique symbol = Symbol('keel.started');
+
+/** Records when a response started, for the response timeout; a coarse clock is enough. */
+let now = Date.now();
+
+function trackConnections(app: AppThis, server: http.Server): void {
+  server.on('connection', (socket: net.Socket) => {
+    app.sockets.add(socket);
+    socket.once('close', () => app.sockets.delete(socket));
+  });
+  const limit = app.serverOptions.responseTimeout;
+  if (limit === 0) return;
+  // One timer per server, not one per request: every second, answer 503 for responses that have
+  // not started within the limit. Responses that already sent headers are streaming, and are left
+  // alone (server-sent events, long downloads).
+  const sweep = setInterval(() => {
+    now = Date.now();
+    for (const socket of app.sockets) {
+      const res = (socket as unknown as { _httpMessage?: Response | null })._httpMessage;
+      if (res == null || res.headersSent) continue;
+      const started = (res as unknown as { [kStarted]?: number })[kStarted];
+      if (started !== undefined && now - started >= limit) {
+        const req = res.req;
+        // Logged once by errorResponse (a 5xx); the message names the request, the client sees
+        // only 'Service Unavailable' (not exposed).
+        const err = new HttpError(503, `${req.method} ${req.originalUrl || req.url} got no response within ${limit} ms`, {
+          code: 'KEEL_RESPONSE_TIMEOUT',
+          expose: false,
+        });
+        res.shouldKeepAlive = false;
+        errorResponse(err, req, res, 'production');
+      }
+    }
+  }, 1000);
+  sweep.unref();
+  server.once('close', () => clearInterval(sweep));
+}
+
+async function closeServers(app: AppThis): Promise<void> {
+  const timeout = app.serverOptions.closeTimeout;
+  const closed: Promise<void>[] = [...app.servers].map(
+    (server) => new Promise<void>((resolve) => server.close(() => resolve())),
+  );
+  // RFC 6455 §7.4.1: 1001 "going away", e.g. a server going down.
+  for (const ws of app.websockets) {
+    closed.push(new Promise<void>((resolve) => ws.once('close', () => resolve())));
+    ws.close(1001);
+  }
+  // Connections with a response in flight close once it is done; idle ones close now.
+  for (const socket of app.sockets) {
+    const res = (socket as unknown as { _httpMessage?: Response | null })._httpMessage;
+    if (res == null) continue;
+    if (!res.headersSent) res.shouldKeepAlive = false;
+    else if (!res.writableFinished) res.once('finish', () => socket.end());
+  }
+  for (const server of app.servers) server.closeIdleConnections();
+  let timer: NodeJS.Timeout | undefined;
+  const forced = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      for (const server of app.servers) server.closeAllConnections();
+      for (const socket of app.sockets) socket.destroy();
+      for (const ws of app.websockets) ws.terminate();
+      resolve();
+    }, timeout);
+    timer.unref();
+  });
+  await Promise.race([Promise.all(closed).then(() => undefined), forced]);
+  clearTimeout(timer);
+  await Promise.all(closed);
+}
+
+/** Compiles the `trust proxy` setting. Replaced by lib/http/proxy.ts's compileTrust on merge. */
+function compileTrustSetting(value: unknown): (addr: string, hop: number) => boolean {
+  if (value === false || value === undefined) return trustNothing;
+  if (value === true) return () => true;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return (_a, hop) => hop < value;
+  if (typeof value === 'function') return value as (addr: string, hop: number) => boolean;
+  throw new TypeError(`app.set('trust proxy'): unsupported value ${String(value)}`);
+}
+
+/** Creates an app: `const app = createApp(); app.get('/', (req, res) => res.send('hi')); app.listen(3000)`. */
+export function createApp(options: AppOptions = {}): App {
+  if (options === null || typeof options !== 'object') throw new TypeError('createApp() options must be an object');
+  const app = function (req: http.IncomingMessage, res: http.ServerResponse, next?: NextFunction): void {
+    adopt(req, res);
+    const self = app as AppThis;
+    if (next === undefined) {
+      self.handleRequest(req as Request, res as Response);
+      return;
+    }
+    // Used as middleware inside another framework's stack.
+    const r = req as Request;
+    const parentApp = r.app;
+    r.app = self;
+    (res as Response).app = self;
+    r.originalUrl ||= r.url ?? '/';
+    const done = routerPrototype.dispatch.call(self as never, r, res as Response, new MountExit(parentApp, new ForeignExit(next, r, res as Response), r, res as Response));
+    if (done !== undefined) done.then(undefined, (err: unknown) => next(err));
+  } as unknown as AppThis;
+  Object.setPrototypeOf(app, appPrototype);
+  initRouter(app, {});
+  const a = app as unknown as Record<string | symbol, unknown>;
+  a['settings'] = defaultSettings();
+  a['explicit'] = new Set<string>();
+  a['locals'] = Object.create(null) as Record<string, unknown>;
+  a['mountpath'] = '/';
+  a['parent'] = undefined;
+  a['servers'] = new Set<http.Server>();
+  a['sockets'] = new Set<net.Socket>();
+  a['closing'] = undefined;
+  a['serverOptions'] = resolveServerOptions(options.server);
+  a['websocketOptions'] = resolveWebSocketOptions(options.websocket);
+  a['websockets'] = new Set<WebSocket>();
+  a['topics'] = new TopicRegistry();
+  a['resolvedRouteOptions'] = new WeakMap<WebSocketOptions, ResolvedWebSocketOptions>();
+  a[kIsApp] = true;
+  (app.locals as Record<string, unknown>)['settings'] = app.settings;
+  return app;
+}
+
+export { RESOLVED };

@@ -1,0 +1,13 @@
+// The HTTP methods a Router offers as `router.get(...)`, `router.post(...)` ...: every method
+// node:http's parser knows (http.METHODS), lowercased.
+
+import http from 'node:http';
+
+export type Method =
+  | 'acl' | 'bind' | 'checkout' | 'connect' | 'copy' | 'delete' | 'get' | 'head' | 'link' | 'lock'
+  | 'm-search' | 'merge' | 'mkactivity' | 'mkcalendar' | 'mkcol' | 'move' | 'notify' | 'options'
+  | 'patch' | 'post' | 'propfind' | 'proppatch' | 'purge' | 'put' | 'query' | 'rebind' | 'report'
+  | 'search' | 'source' | 'subscribe' | 'trace' | 'unbind' | 'unlink' | 'unlock' | 'unsubscribe';
+
+/** Lowercased names of http.METHODS, as this Node.js version knows them. */
+export const METHODS: readonly Method[] = http.METHODS.map((m) => m.toLowerCase() as Method);

@@ -1,0 +1,202 @@
+// Dispatch rules of the middleware stack, over real sockets: next(), next(err), next('route'),
+// next('router'), error middleware by arity, throws and rejections, deep synchronous stacks.
+
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createApp, Router } from '../../lib/index.js';
+import type { Request, Response, NextFunction } from '../../lib/index.js';
+import { captureErrors, withApp } from '../helpers/listen.js';
+
+function reply(res: Response, status: number, body: string): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'text/plain');
+  res.end(body);
+}
+
+describe('dispatch', () => {
+  it('runs matching middleware and routes in order, synchronously nested', async () => {
+    const app = createApp();
+    const log: string[] = [];
+    app.use((req, res, next) => {
+      log.push('a-in');
+      void next();
+      log.push('a-out');
+    });
+    app.use('/x', (req, res, next) => {
+      log.push('x-only');
+      void next();
+    });
+    app.get('/info', (req, res, next) => {
+      log.push('route1');
+      void next();
+    });
+    app.get('/info', (req, res) => {
+      log.push('route2');
+      reply(res, 200, 'ok');
+    });
+    await withApp(app, async (url) => {
+      const r = await fetch(url + '/info');
+      assert.equal(await r.text(), 'ok');
+    });
+    assert.deepEqual(log, ['a-in', 'route1', 'route2', 'a-out']);
+  });
+
+  it('next(err) skips normal handlers and reaches error middleware, which may recover', async () => {
+    const app = createApp();
+    const seen: string[] = [];
+    app.use((req, res, next) => void next(new Error('boom')));
+    app.use((req, res, next) => {
+      seen.push('skipped');
+      void next();
+    });
+    app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+      seen.push('error:' + (err as Error).message);
+      void next(); // recovered: back to normal handlers
+    });
+    app.get('/', (req, res) => reply(res, 200, 'recovered'));
+    await withApp(app, async (url) => {
+      const r = await fetch(url + '/');
+      assert.equal(r.status, 200);
+      assert.equal(await r.text(), 'recovered');
+    });
+    assert.deepEqual(seen, ['error:boom']);
+  });
+
+  it("next('route') skips the rest of the route; next('router') leaves the router", async () => {
+    const app = createApp();
+    const router = Router();
+    router.use((req, res, next) => void next(req.url === '/r' ? 'router' : undefined));
+    router.get('/r', (req, res) => reply(res, 200, 'inside router'));
+    app.use(router);
+    app.get(
+      '/a',
+      (req, res, next) => void next('route'),
+      (req, res) => reply(res, 200, 'second handler of the first route'),
+    );
+    app.get('/a', (req, res) => reply(res, 200, 'second route'));
+    app.get('/r', (req, res) => reply(res, 200, 'after router'));
+    await withApp(app, async (url) => {
+      assert.equal(await (await fetch(url + '/a')).text(), 'second route');
+      assert.equal(await (await fetch(url + '/r')).text(), 'after router');
+    });
+  });
+
+  it('a thrown error and a rejected promise both go to next(err)', async () => {
+    const app = createApp();
+    app.get('/sync', () => {
+      throw Object.assign(new Error('sync failure'), { status: 418 });
+    });
+    app.get('/async', async () => {
+      await new Promise((r) => setTimeout(r, 5));
+      throw Object.assign(new Error('async failure'), { status: 409 });
+    });
+    app.get('/falsy', () => Promise.reject(undefined));
+    app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+      reply(res, (err as { status?: number }).status ?? 500, (err as Error).message);
+    });
+    await withApp(app, async (url) => {
+      let r = await fetch(url + '/sync');
+      assert.equal(r.status, 418);
+      assert.equal(await r.text(), 'sync failure');
+      r = await fetch(url + '/async');
+      assert.equal(r.status, 409);
+      assert.equal(await r.text(), 'async failure');
+      r = await fetch(url + '/falsy');
+      assert.equal(r.status, 500);
+      assert.match(await r.text(), /falsy value/);
+    });
+  });
+
+  it('error middleware is recognised by four parameters and skipped when there is no error', async () => {
+    const app = createApp();
+    const calls: string[] = [];
+    app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+      calls.push('error mw');
+      void next(err);
+    });
+    app.get('/', (req, res) => reply(res, 200, 'fine'));
+    await withApp(app, async (url) => {
+      assert.equal(await (await fetch(url + '/')).text(), 'fine');
+    });
+    assert.deepEqual(calls, []);
+  });
+
+  it('10,000 synchronous middleware do not overflow the stack', async () => {
+    const app = createApp();
+    let count = 0;
+    for (let i = 0; i < 10_000; i++) {
+      app.use((req, res, next) => {
+        count++;
+        void next();
+      });
+    }
+    app.get('/', (req, res) => reply(res, 200, String(count)));
+    await withApp(app, async (url) => {
+      assert.equal(await (await fetch(url + '/')).text(), '10000');
+      assert.equal(await (await fetch(url + '/')).text(), '20000');
+    });
+  });
+
+  it('a second call of the same next is reported and does not run the stack twice', async () => {
+    const app = createApp();
+    let downstream = 0;
+    app.use(function twice(req, res, next) {
+      void next();
+      void next();
+    });
+    app.get('/', (req, res) => {
+      downstream++;
+      reply(res, 200, 'once');
+    });
+    const { logged } = await captureErrors(() =>
+      withApp(app, async (url) => {
+        assert.equal(await (await fetch(url + '/')).text(), 'once');
+      }),
+    );
+    assert.equal(downstream, 1);
+    assert.equal(logged.length, 1);
+    const err = logged[0]![0] as Error & { code?: string };
+    assert.equal(err.code, 'KEEL_NEXT_CALLED_TWICE');
+    assert.match(err.message, /twice/);
+  });
+
+  it('arrays of handlers (nested) are flattened in order', async () => {
+    const app = createApp();
+    const order: number[] = [];
+    const h = (n: number) => (req: Request, res: Response, next: NextFunction) => {
+      order.push(n);
+      void next();
+    };
+    app.get('/', [h(1), [h(2), h(3)]], h(4), (req, res) => reply(res, 200, order.join(',')));
+    await withApp(app, async (url) => {
+      assert.equal(await (await fetch(url + '/')).text(), '1,2,3,4');
+    });
+  });
+
+  it('non-function handlers are a TypeError at registration', () => {
+    const app = createApp();
+    assert.throws(() => app.use('/x', 42 as never), TypeError);
+    assert.throws(() => app.get('/x', null as never), TypeError);
+    assert.throws(() => app.use(), TypeError);
+  });
+
+  it('a rejection after next() that nobody awaits never crashes the process', async () => {
+    const app = createApp();
+    app.use((req, res, next) => {
+      setTimeout(() => void next(), 5); // calls next after returning: nobody awaits downstream
+    });
+    app.get('/', async (req, res, next) => {
+      await next(); // nothing after: final 404 ... then fail
+      throw new Error('late failure');
+    });
+    const { logged } = await captureErrors(() =>
+      withApp(app, async (url) => {
+        const r = await fetch(url + '/');
+        assert.equal(r.status, 404);
+        await r.text();
+        await new Promise((r) => setTimeout(r, 20));
+      }),
+    );
+    assert.ok(logged.some((args) => args[0] instanceof Error && (args[0] as Error).message === 'late failure'));
+  });
+});

@@ -1,0 +1,57 @@
+// Long runs of routes are looked up by first segment; the result must equal a linear scan.
+
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createApp } from '../../lib/index.js';
+import { withApp } from '../helpers/listen.js';
+
+describe('route lookup for long runs of routes', () => {
+  it('gives the same winner as scanning in order, with varying patterns interleaved', async () => {
+    const app = createApp();
+    const hit = (name: string) => (req: unknown, res: { end(s: string): void }) => res.end(name);
+    for (let i = 0; i < 50; i++) app.get(`/r${i}/:id`, hit(`r${i}`));
+    app.get('/:any/special', hit('varying'));
+    app.get('/r7/special', hit('r7-static-after-varying'));
+    app.get('/R8/x', hit('uppercase literal'));
+    app.get('/', hit('root'));
+    for (let i = 0; i < 10; i++) app.post(`/p${i}`, hit(`post p${i}`));
+    app.use((req, res) => res.end('fallthrough'));
+    await withApp(app, async (url) => {
+      const get = async (p: string, method = 'GET') => (await fetch(url + p, { method })).text();
+      assert.equal(await get('/r42/1'), 'r42');
+      assert.equal(await get('/R42/1'), 'r42', 'case-insensitive lookup');
+      assert.equal(await get('/r7/special'), 'r7', 'the earlier r7/:id wins, as in a scan');
+      assert.equal(await get('/zz/special'), 'varying');
+      assert.equal(await get('/r8/x'), 'r8');
+      assert.equal(await get('/'), 'root');
+      assert.equal(await get('/p3', 'POST'), 'post p3');
+      assert.equal(await get('/p3'), 'fallthrough', 'wrong method falls through');
+      assert.equal(await get('/nothing/here'), 'fallthrough');
+      const opt = await fetch(url + '/p3', { method: 'OPTIONS' });
+      assert.equal(await opt.text(), 'fallthrough');
+    });
+  });
+
+  it('next() inside an indexed route continues with the next candidate', async () => {
+    const app = createApp();
+    for (let i = 0; i < 20; i++) app.get(`/a${i}`, (req, res) => res.end(`a${i}`));
+    app.get('/x', (req, res, next) => void next());
+    for (let i = 0; i < 20; i++) app.get(`/b${i}`, (req, res) => res.end(`b${i}`));
+    app.get('/:p', (req, res) => res.end('param ' + String(req.params['p'])));
+    app.get('/x', (req, res) => res.end('second x'));
+    await withApp(app, async (url) => {
+      assert.equal(await (await fetch(url + '/x')).text(), 'param x');
+      assert.equal(await (await fetch(url + '/b19')).text(), 'b19');
+    });
+  });
+
+  it('routes added after the first request are found', async () => {
+    const app = createApp();
+    for (let i = 0; i < 10; i++) app.get(`/a${i}`, (req, res) => res.end(`a${i}`));
+    await withApp(app, async (url) => {
+      assert.equal((await fetch(url + '/late')).status, 404);
+      app.get('/late', (req, res) => res.end('late'));
+      assert.equal(await (await fetch(url + '/late')).text(), 'late');
+    });
+  });
+});
