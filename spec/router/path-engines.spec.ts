@@ -15,6 +15,8 @@ const PATTERNS = [
   '/*w', '/a/*w', '/:x/*w', '/:x-:y', '/:x.:y', '/:x-a', '/a:x', '/:x.a', '/:x{-:y}', '/a{/:x}',
   '{/:x}{/:y}', '/*w/a', '/*w.:x', '/*v/*w', '/*w-:x', '/a{/b{/:x}}', '/:x?', '/:x-:y-:z', '{/*w}',
   '/a/:x?', '/:x{.:y}{-:z}', '*', '/{a}b', '/:x{/}', '/a-:x/*w', '/:x/b/', '/{a/}:x',
+  '/a{/*w}', '/{*w}', '/a/{*w}', '/a/{:x}', '/:x{/:y}', '/a{/b/:x}', '/a{-:x}', '/a{/:x}/b', '{/:x}',
+  '/a{b/:x}', '/a/{b:x}', '/a{/b}', '/:x/{*w}',
 ];
 
 const OPTIONS: PathOptions[] = [
@@ -127,7 +129,10 @@ test('the engine choice follows the pattern shape', () => {
     ['/users/:id/posts/:post/', 'SegmentMatcher'],
     ['/files/*path', 'SegmentMatcher'],
     ['/:x-:y', 'VmMatcher'],
-    ['/users{/:id}', 'VmMatcher'],
+    ['/users{/:id}', 'SegmentMatcher'],
+    ['/{*splat}', 'SegmentMatcher'],
+    ['/users{/:id}/edit', 'VmMatcher'],
+    ['/file{.:ext}', 'VmMatcher'],
     ['/*a/b', 'VmMatcher'],
     ['/user:id', 'VmMatcher'],
   ];
