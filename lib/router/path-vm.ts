@@ -77,7 +77,9 @@ class ProgramBuilder {
  * an item already visited in this step (by a higher-priority thread), it skips everything under
  * it in O(1), exactly as the textbook walk stops there. Resting items (consuming instructions and
  * MATCH) carry the capture slots the SAVEs on their way set. A step thus costs O(program size),
- * with no stack and no walk over SPLITs already seen.
+ * with no stack and no walk over SPLITs already seen. The tables themselves can grow with the
+ * square of the program for long chains of optional groups: bounded by MAX_PATTERN_LENGTH (the
+ * worst allowed pattern, 682 groups, takes ~5 MB and tens of ms to compile, once).
  */
 class Closures {
   /** For each pc: first item index of its closure, -1 when no thread ever continues there. */

@@ -2,9 +2,12 @@
 // matchers the Router calls on every request. Matching is linear in the path length for every
 // pattern (see path-vm.ts); the engine is picked by the pattern's shape:
 //   static ('/about')                      -> StaticMatcher  (path-scan.ts): length check + compare
-//   whole-segment params ('/u/:id/*rest')  -> SegmentMatcher (path-scan.ts): one scan
-//   anything else ('/:a-:b', '{/:x}')      -> VmMatcher      (path-vm.ts): Pike VM, no backtracking
+//   whole-segment params ('/u/:id/*rest',
+//     '/users{/:id}', '/{*splat}')         -> SegmentMatcher (path-scan.ts): one scan
+//   anything else ('/:a-:b', '{.:x}{-:y}') -> VmMatcher      (path-vm.ts): Pike VM, no backtracking
 //   RegExp                                 -> RegExpMatcher  (path-regexp.ts): the app's own regex
+// Syntax: path-parse.ts. Semantics (lazy params, greedy wildcards and groups, the rule for several
+// params in one segment): path-vm.ts. Params and their decoding: path-params.ts.
 // The three string engines give identical results; spec/router/path-engines.spec.ts checks it.
 
 import type { Params } from '../http/request.js';
