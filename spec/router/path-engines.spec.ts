@@ -51,6 +51,31 @@ function paths(): string[] {
   return out;
 }
 
+/** Deterministic pseudo-random integers in [0, n). */
+function randomSource(seed: number): (n: number) => number {
+  return (n) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+}
+
+/**
+ * A random pattern over the same alphabet: text, params, wildcards, nested groups. Names are
+ * quoted so that letters after them stay text; `names` numbers them across groups.
+ */
+function randomPattern(random: (n: number) => number, names = { next: 0 }, depth = 0): string {
+  let out = '';
+  const length = 1 + random(5);
+  for (let i = 0; i < length; i++) {
+    const pick = random(10);
+    if (pick < 5) out += ALPHABET[random(ALPHABET.length)] as string;
+    else if (pick < 7) out += `:"p${names.next++}"`;
+    else if (pick < 8) out += `*"w${names.next++}"`;
+    else if (depth < 2) out += `{${randomPattern(random, names, depth + 1)}}`;
+  }
+  return out;
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
@@ -117,6 +142,35 @@ test('static and segment fast paths, the Pike VM and the RegExp oracle agree on 
   // The table really exercised each engine.
   assert.deepEqual([...engines].sort(), ['SegmentMatcher', 'StaticMatcher', 'VmMatcher']);
   assert.ok(compared > 100_000, String(compared));
+});
+
+test('random patterns: every engine agrees with the oracle', () => {
+  const random = randomSource(2024);
+  const all = paths().filter((_, i) => i % 3 === 0);
+  let compiled = 0;
+  for (let k = 0; k < 400; k++) {
+    const pattern = '/' + randomPattern(random);
+    let fast;
+    try {
+      fast = compilePath(pattern, OPTIONS[0] as PathOptions);
+    } catch (err) {
+      assert.ok(err instanceof TypeError, pattern); // duplicate names, ':a:b' ...
+      continue;
+    }
+    compiled++;
+    for (const options of OPTIONS) {
+      fast = compilePath(pattern, options);
+      const vm = compilePath(pattern, options, 'vm');
+      const expected = oracle(pattern, options);
+      for (const path of all) {
+        const want = expected(path);
+        const label = `${pattern} on ${path} ${JSON.stringify(options)}`;
+        assert.deepEqual(plain(vm.match(path)), want, `vm: ${label}`);
+        assert.deepEqual(plain(fast.match(path)), want, `${fast.constructor.name}: ${label}`);
+      }
+    }
+  }
+  assert.ok(compiled > 200, String(compiled));
 });
 
 test('the engine choice follows the pattern shape', () => {
