@@ -1,5 +1,5 @@
 // Literal comparison of pattern text with the raw request path, with ASCII case folding, and
-// the '/' boundary rule of prefix (mount) matches.
+// the end rules every engine shares: whole path (routes) and '/' boundary (mount prefixes).
 // Pattern literals are stored lowercased when matching is case-insensitive, so only the path
 // side is folded, one character at a time: no lowercased copy of the path is ever allocated.
 
@@ -35,4 +35,25 @@ export function prefixLength(path: string, pos: number): number {
   const endsWithSlash = pos > 0 && path.charCodeAt(pos - 1) === 47;
   if (pos !== path.length && path.charCodeAt(pos) !== 47 && !endsWithSlash) return -1;
   return endsWithSlash ? pos - 1 : pos;
+}
+
+/** end: true accepts the whole path, plus one trailing '/' unless strict. */
+export function wholePath(path: string, pos: number, strict: boolean): boolean {
+  const n = path.length;
+  return pos === n || (!strict && pos === n - 1 && path.charCodeAt(pos) === 47);
+}
+
+/**
+ * The first index in [from, to - literal.length] where `literal` (folded when !caseSensitive)
+ * occurs in `path`, or -1. O((to - from) × literal.length): linear in the path.
+ */
+export function findLiteral(path: string, from: number, to: number, literal: string, caseSensitive: boolean): number {
+  const last = to - literal.length;
+  if (caseSensitive || !/[a-z]/.test(literal)) {
+    // No letters to fold: the native search is exact.
+    const at = path.indexOf(literal, from);
+    return at !== -1 && at <= last ? at : -1;
+  }
+  for (let at = from; at <= last; at++) if (literalAt(path, at, literal, false)) return at;
+  return -1;
 }

@@ -1,10 +1,10 @@
 // Path patterns ('/users/:id', '/files/*path', '/users{/:id}', RegExp, arrays) compiled to
 // matchers the Router calls on every request. Matching is linear in the path length for every
 // pattern (see path-vm.ts); the engine is picked by the pattern's shape:
-//   static ('/about')                      -> StaticMatcher  (path-scan.ts): length check + compare
-//   whole-segment params ('/u/:id/*rest',
-//     '/users{/:id}', '/{*splat}')         -> SegmentMatcher (path-scan.ts): one scan
-//   anything else ('/:a-:b', '{.:x}{-:y}') -> VmMatcher      (path-vm.ts): Pike VM, no backtracking
+//   static ('/about')                      -> StaticMatcher  (path-static.ts): length check + compare
+//   segments ('/u/:id/*rest', '/:a-:b',
+//     '/users{/:id}', '/{*splat}')         -> SegmentMatcher (path-segment.ts): one scan
+//   anything else ('{.:x}{-:y}', '/*a/b')  -> VmMatcher      (path-vm.ts): Pike VM, no backtracking
 //   RegExp                                 -> RegExpMatcher  (path-regexp.ts): the app's own regex
 // Syntax: path-parse.ts. Semantics (lazy params, greedy wildcards and groups, the rule for several
 // params in one segment): path-vm.ts. Params and their decoding: path-params.ts.
@@ -14,7 +14,8 @@ import type { Params } from '../http/request.js';
 import { dropTrailingSlash, literalFirstSegment, parsePath } from './path-parse.js';
 import type { PreparedPath } from './path-parse.js';
 import { foldLiteral } from './path-literal.js';
-import { SegmentMatcher, StaticMatcher } from './path-scan.js';
+import { StaticMatcher } from './path-static.js';
+import { SegmentMatcher } from './path-segment.js';
 import { VmMatcher } from './path-vm.js';
 import { RegExpMatcher } from './path-regexp.js';
 

@@ -182,13 +182,18 @@ test('the engine choice follows the pattern shape', () => {
     ['/users/:id', 'SegmentMatcher'],
     ['/users/:id/posts/:post/', 'SegmentMatcher'],
     ['/files/*path', 'SegmentMatcher'],
-    ['/:x-:y', 'VmMatcher'],
+    ['/:x-:y', 'SegmentMatcher'],
+    ['/:file.:ext', 'SegmentMatcher'],
+    ['/v:major.:minor/docs', 'SegmentMatcher'],
+    ['/:a.json{/:b}', 'SegmentMatcher'],
+    ['{.:x}{-:y}', 'VmMatcher'],
+    ['/:a{-:b}', 'VmMatcher'],
     ['/users{/:id}', 'SegmentMatcher'],
     ['/{*splat}', 'SegmentMatcher'],
     ['/users{/:id}/edit', 'VmMatcher'],
     ['/file{.:ext}', 'VmMatcher'],
     ['/*a/b', 'VmMatcher'],
-    ['/user:id', 'VmMatcher'],
+    ['/user:id', 'SegmentMatcher'],
   ];
   for (const [pattern, engine] of rows) assert.equal(compilePath(pattern, options).constructor.name, engine, pattern);
 });

@@ -5,6 +5,8 @@
 // (tests run in parallel) waiting for a CPU does not count against the matcher.
 
 import assert from 'node:assert/strict';
+import { compilePath } from '../../lib/router/path.js';
+import type { PathEngine, PathMatch, PathOptions } from '../../lib/router/path.js';
 
 /** CPU time used by this process, in ms. */
 function cpuNow(): number {
@@ -53,4 +55,27 @@ export function assertLinearTime(label: string, prepare: (size: number) => () =>
       `(${largeTime.toFixed(2)} ms vs ${smallTime.toFixed(3)} ms); linear allows ${SLACK * sizeRatio}×`,
   );
   return ratio;
+}
+
+function plain(m: PathMatch | null): unknown {
+  return m === null ? null : { matched: m.matched, params: { ...m.params } };
+}
+
+/**
+ * Asserts that `pattern` matches paths from `makePath` in linear time with the engine compilePath
+ * picks and with the Pike VM (when the pick is another engine), and that both give one answer.
+ */
+export function assertLinearMatch(pattern: string, options: PathOptions, makePath: (size: number) => string): void {
+  const engines: PathEngine[] = ['auto', 'vm'];
+  const sample = makePath(SMALL);
+  const results = engines.map((engine) => plain(compilePath(pattern, options, engine).match(sample)));
+  assert.deepEqual(results[0], results[1], `${pattern}: engines disagree`);
+  for (const engine of engines) {
+    const matcher = compilePath(pattern, options, engine);
+    if (engine === 'vm' && compilePath(pattern, options).constructor === matcher.constructor) continue;
+    assertLinearTime(`${pattern} (${matcher.constructor.name}, end: ${options.end})`, (size) => {
+      const path = makePath(size);
+      return () => matcher.match(path);
+    });
+  }
 }
