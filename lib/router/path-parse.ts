@@ -164,6 +164,12 @@ export function parsePath(pattern: string): ParsedPath {
         list.push(token);
       }
     } else if (RESERVED.includes(ch)) {
+      const last = list[list.length - 1];
+      if (ch === '(' && last !== undefined && last.type === 'param') {
+        // Express 4's ':id(\\d+)': path-to-regexp v8 dropped it, and a regex per param is what
+        // made those versions backtrack. A RegExp path still allows it.
+        fail(pattern, 'custom param patterns like ":id(\\d+)" are not supported (use a RegExp path)', i);
+      }
       fail(pattern, `${JSON.stringify(ch)} is reserved (escape it as "\\\\${ch}")`, i);
     } else {
       const cp = String.fromCodePoint(pattern.codePointAt(i) as number);

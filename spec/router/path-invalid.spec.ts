@@ -28,6 +28,7 @@ test('invalid patterns throw a TypeError naming the problem', () => {
     ['/:id{/*id}', /duplicate parameter name "id"/],
     ['/(\\d+)', /"\(" is reserved/],
     ['/a)', /"\)" is reserved/],
+    ['/users/:id(\\d+)', /custom param patterns/],
     ['/a?', /"\?" is reserved/],
     ['/a+', /"\+" is reserved/],
     ['/a!', /"!" is reserved/],
