@@ -136,7 +136,9 @@ export function invoke(
   }
   depth--;
 
-  if (!isThenable(ret)) {
+  // `(req, res, next) => next()` returns next's own promise: waiting for it is waiting for
+  // `downstream`, so take the synchronous path (no extra promise, no microtask).
+  if (!isThenable(ret) || (called && (ret === downstream || ret === RESOLVED))) {
     detached = true;
     return downstream;
   }
