@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   HttpError,
+  MemoryStore,
   compression,
   createApp,
   json,
@@ -21,6 +22,7 @@ import { Messages, DEFAULT_MAX_MESSAGE_LENGTH } from './messages.js';
 import { Room } from './room.js';
 import { sameOrigin, sameOriginWebSocket, securityHeaders } from './security.js';
 import { TraceLog, seedRouter, traceRoute } from './seed.js';
+import { DataSessionStore } from './sessions.js';
 import { DataStore } from './store.js';
 import { Users, type ScryptCost } from './users.js';
 
@@ -83,6 +85,9 @@ export async function createDemoApp(options: DemoOptions = {}): Promise<Demo> {
     session({
       secret: options.secret ?? store.data.secret,
       name: SESSION_COOKIE,
+      // With a data file, sessions are kept in it (signed-in browsers survive a restart);
+      // otherwise in Keel's bounded MemoryStore.
+      store: store.file === undefined ? new MemoryStore() : new DataSessionStore(store),
       cookie: { maxAge: 7 * 24 * 3600 * 1000, sameSite: 'lax', httpOnly: true },
     }),
   );

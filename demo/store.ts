@@ -33,6 +33,14 @@ export interface DemoData {
   users: Record<string, StoredUser>;
   messages: StoredMessage[];
   nextMessageId: number;
+  /** Signed-in sessions (only with a file: see sessions.ts), keyed by session id. */
+  sessions: Record<string, StoredSession>;
+}
+
+/** A session as the file keeps it: express-session's record as JSON, and when it expires. */
+export interface StoredSession {
+  json: string;
+  expiresAt: number;
 }
 
 function emptyData(): DemoData {
@@ -42,6 +50,7 @@ function emptyData(): DemoData {
     users: Object.create(null) as Record<string, StoredUser>,
     messages: [],
     nextMessageId: 1,
+    sessions: Object.create(null) as Record<string, StoredSession>,
   };
 }
 
@@ -202,11 +211,20 @@ function parseData(text: string, file: string): DemoData {
   }
   const nextMessageId = o['nextMessageId'];
   if (typeof nextMessageId !== 'number' || !Number.isInteger(nextMessageId) || nextMessageId < 1) bad('nextMessageId is not a positive integer');
+  const sessions = Object.create(null) as Record<string, StoredSession>;
+  const rawSessions = o['sessions'] ?? {};
+  if (rawSessions === null || typeof rawSessions !== 'object' || Array.isArray(rawSessions)) bad('sessions is not an object');
+  for (const [id, entry] of Object.entries(rawSessions as Record<string, unknown>)) {
+    const e = entry as Partial<StoredSession> | null;
+    // A malformed session is dropped, not fatal: the worst case is one more sign-in.
+    if (e !== null && typeof e === 'object' && typeof e.json === 'string' && typeof e.expiresAt === 'number') sessions[id] = e as StoredSession;
+  }
   return {
     version: 1,
     secret: o['secret'] as string,
     users,
     messages: messages as StoredMessage[],
     nextMessageId: nextMessageId as number,
+    sessions,
   };
 }
