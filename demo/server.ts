@@ -17,8 +17,8 @@ const server = demo.app.listen(port, host, () => {
   const address = server.address();
   const actualPort = typeof address === 'object' && address !== null ? address.port : port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
-  console.log(`Keel demo chat on http://${shownHost}:${actualPort}/`);
-  console.log(dataFile === undefined ? 'Data is kept in memory (set DATA_FILE=chat.json to keep it).' : `Data is kept in ${demo.store.file}.`);
+  const where = dataFile === undefined ? 'Data is kept in memory (set DATA_FILE=chat.json to keep it).' : `Data is kept in ${demo.store.file}.`;
+  console.log(`${where}\nKeel demo chat on http://${shownHost}:${actualPort}/`);
 });
 server.on('error', (err) => {
   console.error(`Cannot listen on ${host}:${port}: ${err.message}`);
