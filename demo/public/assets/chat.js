@@ -201,6 +201,7 @@ function updateCounter() {
 input.addEventListener('input', () => {
   updateCounter();
   const now = Date.now();
+  // At most one notice per 2 s (the server relays at most one per second; others see it for 3 s).
   if (socket !== null && socket.readyState === WebSocket.OPEN && now - lastTypingSent > 2000 && input.value !== '') {
     lastTypingSent = now;
     socket.send(JSON.stringify({ type: 'typing' }));
@@ -229,7 +230,6 @@ $('composer').addEventListener('submit', (e) => {
   clearError();
   socket.send(JSON.stringify({ type: 'message', text }));
   input.value = '';
-  lastTypingSent = 0;
   updateCounter();
 });
 
