@@ -4,7 +4,6 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
-  HttpError,
   MemoryStore,
   compression,
   createApp,
@@ -156,17 +155,20 @@ function sendPage(res: Response, publicDir: string, file: string, next: NextFunc
 }
 
 /** JSON errors under /api and for the WebSocket; a short page elsewhere. No stack traces. */
-function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
-  const status = err instanceof HttpError ? err.status : typeof (err as { status?: unknown })?.status === 'number' ? ((err as { status: number }).status) : 500;
+function errorHandler(err: unknown, req: Request, res: Response, next: NextFunction): unknown {
+  // Already answering: only Keel's default handler can clean up (it closes the connection).
+  if (res.headersSent) return next(err);
+  const given = (err as { status?: unknown } | null)?.status;
+  const status = typeof given === 'number' && Number.isInteger(given) && given >= 400 && given <= 599 ? given : 500;
   const expose = status < 500;
   if (!expose) console.error(err);
   const message = expose && err instanceof Error ? err.message : 'Something went wrong';
   const code = (err as { code?: unknown })?.code;
-  if (res.headersSent) return;
   const path = req.originalUrl ?? req.url ?? '/';
   if (path.startsWith('/api') || path.startsWith('/ws') || req.is('json') === 'json') {
     res.status(status).json({ error: { code: typeof code === 'string' ? code : 'error', message } });
   } else {
     res.status(status).type('text').send(`${status} ${message}\n`);
   }
+  return undefined;
 }

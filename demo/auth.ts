@@ -25,7 +25,9 @@ export function requireApi(req: Request, _res: Response, next: NextFunction): un
 }
 
 /** Error codes the sign-in page knows how to explain (never free text from the request). */
-const SIGN_IN_ERRORS = new Set(['bad_name', 'bad_password', 'wrong_password', 'expired']);
+const SIGN_IN_ERRORS = new Set(['bad_name', 'bad_password', 'wrong_password', 'busy', 'expired']);
+
+const SIGN_IN_STATUS: Record<string, number> = { wrong_password: 401, busy: 503 };
 
 export interface AuthHooks {
   /** Called after a session ends (sign-out), so its WebSockets can be closed. */
@@ -46,7 +48,7 @@ export function authRoutes(users: Users, hooks: AuthHooks): Router {
     const result = await users.signIn(body['name'], body['password']);
     if (!result.ok) {
       if (wantsJson) {
-        res.status(result.code === 'wrong_password' ? 401 : 400).json({ error: { code: result.code, message: result.message } });
+        res.status(SIGN_IN_STATUS[result.code] ?? 400).json({ error: { code: result.code, message: result.message } });
       } else {
         res.redirect(303, `/signin?error=${SIGN_IN_ERRORS.has(result.code) ? result.code : 'bad_name'}`);
       }

@@ -12,7 +12,10 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(1);
 }
 
-const demo = await createDemoApp({ dataFile, secret: process.env['SESSION_SECRET'] || undefined });
+const demo = await createDemoApp({ dataFile, secret: process.env['SESSION_SECRET'] || undefined }).catch((err: unknown) => {
+  console.error(`Cannot start the demo: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
 const server = demo.app.listen(port, host, () => {
   const address = server.address();
   const actualPort = typeof address === 'object' && address !== null ? address.port : port;

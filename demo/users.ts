@@ -19,7 +19,13 @@ const KEY_LENGTH = 64;
 
 export type SignInResult =
   | { ok: true; name: string; created: boolean }
-  | { ok: false; code: 'bad_name' | 'bad_password' | 'wrong_password'; message: string };
+  | { ok: false; code: 'bad_name' | 'bad_password' | 'wrong_password' | 'busy'; message: string };
+
+/**
+ * Most sign-ins hashing at once. scrypt is slow on purpose (tens of ms, 16 MiB each); past this
+ * many, a sign-in is answered "busy" at once instead of queueing without bound.
+ */
+export const MAX_PENDING_SIGN_INS = 64;
 
 function hash(password: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
   const options: ScryptOptions = { N: cost.N, r: cost.r, p: cost.p, maxmem: 256 * cost.N * cost.r };
@@ -54,6 +60,7 @@ export class Users {
   readonly #cost: ScryptCost;
   /** Sign-ins creating a given name right now, so two first sign-ins cannot both create it. */
   readonly #creating = new Map<string, Promise<SignInResult>>();
+  #pending = 0;
 
   constructor(store: DataStore, cost: ScryptCost = DEFAULT_SCRYPT) {
     this.#store = store;
@@ -76,12 +83,24 @@ export class Users {
     if (typeof password !== 'string' || password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
       return { ok: false, code: 'bad_password', message: `A password has ${PASSWORD_MIN} to ${PASSWORD_MAX} characters.` };
     }
-    const key = nameKey(checked.name);
+    if (this.#pending >= MAX_PENDING_SIGN_INS) {
+      return { ok: false, code: 'busy', message: 'Too many sign-ins at once; try again in a moment.' };
+    }
+    this.#pending++;
+    try {
+      return await this.#signIn(checked.name, password);
+    } finally {
+      this.#pending--;
+    }
+  }
+
+  async #signIn(name: string, password: string): Promise<SignInResult> {
+    const key = nameKey(name);
     const pending = this.#creating.get(key);
     if (pending !== undefined) await pending.catch(() => undefined);
     const user = this.#store.data.users[key];
     if (user !== undefined) return this.#verify(user, password);
-    const creation = this.#create(key, checked.name, password);
+    const creation = this.#create(key, name, password);
     this.#creating.set(key, creation);
     try {
       return await creation;

@@ -134,3 +134,10 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
     }),
   ]);
 }
+
+/** Signs `name` in and joins the room; the hello event is already read. */
+export async function join(running: RunningDemo, name: string): Promise<ChatClient> {
+  const client = await ChatClient.open(running.wsUrl, await signIn(running.url, name));
+  await client.next('hello');
+  return client;
+}

@@ -118,3 +118,20 @@ test('sign-out destroys the session and clears the cookie', { timeout: 10_000 },
     assert.equal(page.status, 303);
   });
 });
+
+test('past 64 sign-ins hashing at once, more are told "busy" (503) instead of queueing without bound', { timeout: 20_000 }, async () => {
+  await withDemo(
+    async ({ url }) => {
+      const responses = await Promise.all(Array.from({ length: 120 }, (_, i) => signInJson(url, `crowd${i}`, 'a password')));
+      const statuses = responses.map((r) => r.status);
+      await Promise.all(responses.map((r) => r.body?.cancel()));
+      assert.ok(statuses.includes(503), 'some were turned away');
+      assert.ok(statuses.filter((s) => s === 200).length >= 64, 'the first 64 got through');
+      assert.deepEqual([...new Set(statuses)].sort(), [200, 503]);
+      const later = await signInJson(url, 'crowd0', 'a password');
+      assert.equal(later.status, 200, 'the server recovers');
+      await later.body?.cancel();
+    },
+    { scrypt: undefined },
+  );
+});

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { connect } from '../../lib/index.js';
-import { ChatClient, signIn, startDemo, withDemo } from './harness.js';
+import { ChatClient, join, signIn, startDemo, withDemo } from './harness.js';
 
 test('an upgrade without a valid session gets 401 before any handshake', { timeout: 10_000 }, async () => {
   await withDemo(async ({ url, wsUrl }) => {
@@ -65,12 +65,10 @@ test('two clients: hello with history and who is online, messages to both, prese
 });
 
 test('typing notices go to the others, not back to the typist, and are throttled', { timeout: 10_000 }, async () => {
-  await withDemo(async ({ url, wsUrl }) => {
-    const ada = await ChatClient.open(wsUrl, await signIn(url, 'Ada'));
-    const bob = await ChatClient.open(wsUrl, await signIn(url, 'Bob'));
+  await withDemo(async (running) => {
+    const ada = await join(running, 'Ada');
+    const bob = await join(running, 'Bob');
     try {
-      await ada.next('hello');
-      await bob.next('hello');
       ada.send({ type: 'typing' });
       ada.send({ type: 'typing' });
       ada.send({ type: 'typing' });
@@ -97,12 +95,10 @@ test('a newcomer gets the last 50 messages', { timeout: 15_000 }, async () => {
 });
 
 test('a too-long message gets a clear error and reaches no one; a huge frame closes with 1009', { timeout: 10_000 }, async () => {
-  await withDemo(async ({ url, wsUrl }) => {
-    const ada = await ChatClient.open(wsUrl, await signIn(url, 'Ada'));
-    const bob = await ChatClient.open(wsUrl, await signIn(url, 'Bob'));
+  await withDemo(async (running) => {
+    const ada = await join(running, 'Ada');
+    const bob = await join(running, 'Bob');
     try {
-      await ada.next('hello');
-      await bob.next('hello');
       ada.send({ type: 'message', text: 'x'.repeat(501) });
       const error = await ada.next('error');
       assert.equal(error['code'], 'message_too_long');
@@ -130,10 +126,9 @@ test('a too-long message gets a clear error and reaches no one; a huge frame clo
 });
 
 test('a flood of messages is slowed down', { timeout: 10_000 }, async () => {
-  await withDemo(async ({ url, wsUrl }) => {
-    const ada = await ChatClient.open(wsUrl, await signIn(url, 'Flood'));
+  await withDemo(async (running) => {
+    const ada = await join(running, 'Flood');
     try {
-      await ada.next('hello');
       for (let i = 0; i < 30; i++) ada.send({ type: 'message', text: `m${i}` });
       assert.equal((await ada.next('error'))['code'], 'slow_down');
     } finally {
@@ -143,9 +138,8 @@ test('a flood of messages is slowed down', { timeout: 10_000 }, async () => {
 });
 
 test('binary frames are refused with 1003', { timeout: 10_000 }, async () => {
-  await withDemo(async ({ url, wsUrl }) => {
-    const ada = await ChatClient.open(wsUrl, await signIn(url, 'Bin'));
-    await ada.next('hello');
+  await withDemo(async (running) => {
+    const ada = await join(running, 'Bin');
     ada.ws.send(Buffer.from([1, 2, 3]), { binary: true });
     assert.equal((await ada.closed).code, 1003);
   });

@@ -6,6 +6,7 @@ const MESSAGES = {
   bad_name: 'Choose a display name of 1 to 32 characters, without control characters.',
   bad_password: 'A password has 6 to 200 characters.',
   wrong_password: 'That name is taken and the password does not match.',
+  busy: 'The server is busy; try again in a moment.',
   expired: 'Your session ended. Please sign in again.',
 };
 
