@@ -102,6 +102,7 @@ function infoPage(trace: Trace): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Middleware sequence · Keel demo</title>
 <link rel="stylesheet" href="/assets/style.css">
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 <script src="/assets/info.js" defer></script>
 </head>
 <body class="page-info">
