@@ -73,7 +73,8 @@ export async function createDemoApp(options: DemoOptions = {}): Promise<Demo> {
 
   app.use(securityHeaders);
   const log = options.log ?? true;
-  if (log !== false) app.use(logger('dev', log === true ? {} : { stream: log }));
+  const logStream = log === true ? process.stdout : log === false ? undefined : log;
+  if (logStream !== undefined) app.use(logger('dev', { stream: logStream }));
   app.use(compression());
 
   // Static assets, before the session: no session lookup for a stylesheet. Cached for an hour, then
@@ -92,7 +93,7 @@ export async function createDemoApp(options: DemoOptions = {}): Promise<Demo> {
   );
 
   // The seed documents' middleware sequence, shown in a page.
-  app.use('/info', seedRouter(traces));
+  app.use('/info', seedRouter(traces, logStream === undefined ? undefined : (line) => logStream.write(`${line}\n`)));
   app.get('/api/info/:id', traceRoute(traces));
 
   // Sign-in and sign-out.

@@ -40,15 +40,18 @@ export class TraceLog {
 const kTrace = Symbol('demo.trace');
 type Traced = Request & { [kTrace]?: Trace };
 
-function step(req: Request, label: string, line: string): Trace {
-  const trace = (req as Traced)[kTrace] as Trace;
-  trace.steps.push({ label, line, at: Date.now() });
-  return trace;
-}
+/** Where the seed's console.log lines go as well (the server's log), if anywhere. */
+export type SeedPrinter = (line: string) => void;
 
 /** The seed's app, as a router mounted at /info: A and B with use(), C and D on GET '/'. */
-export function seedRouter(traces: TraceLog): Router {
+export function seedRouter(traces: TraceLog, print?: SeedPrinter): Router {
   const router = Router();
+  const step = (req: Request, label: string, line: string): Trace => {
+    const trace = (req as Traced)[kTrace] as Trace;
+    trace.steps.push({ label, line, at: Date.now() });
+    print?.(line);
+    return trace;
+  };
 
   // A. First middleware: runs first, and again (E) after everything after it has returned.
   router.use((req, res, next) => {

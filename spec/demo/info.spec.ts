@@ -46,3 +46,18 @@ test('each run has its own record; unknown ids are 404s', { timeout: 10_000 }, a
     await missing.body?.cancel();
   });
 });
+
+test('the seed lines also go to the server log, in the seed document\'s order, next to logger(\'dev\')', { timeout: 10_000 }, async () => {
+  const lines: string[] = [];
+  await withDemo(
+    async ({ url }) => {
+      const page = await fetch(`${url}/info`);
+      await page.text();
+      for (let i = 0; i < 50 && !lines.some((l) => l.startsWith('GET /info')); i++) await new Promise((r) => setTimeout(r, 20));
+    },
+    { log: { write: (line: string) => lines.push(...line.split('\n').filter((l) => l !== '')) } },
+  );
+  const seed = lines.filter((l) => /^[A-E]\. /.test(l)).map((l) => l[0]);
+  assert.deepEqual(seed, ['A', 'B', 'C', 'D', 'E']);
+  assert.ok(lines.some((l) => l.startsWith('GET /info') && l.includes('201')), lines.join('\n'));
+});
