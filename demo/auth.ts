@@ -5,6 +5,9 @@ import { HttpError, Router, json, urlencoded, type NextFunction, type Request, t
 import { sameOrigin } from './security.js';
 import type { Users } from './users.js';
 
+/** The session cookie's name. */
+export const SESSION_COOKIE = 'keel.demo.sid';
+
 /** The signed-in user's display name, or undefined. */
 export function currentUser(req: Request): string | undefined {
   const user = req.session?.['user'];
@@ -72,6 +75,3 @@ export function authRoutes(users: Users, hooks: AuthHooks): Router {
 
   return router;
 }
-
-/** The session cookie's name. */
-export const SESSION_COOKIE = 'keel.demo.sid';

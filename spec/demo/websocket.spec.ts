@@ -31,7 +31,6 @@ test('an upgrade without a valid session gets 401 before any handshake', { timeo
     });
     assert.match(answer, /^HTTP\/1\.1 401 /);
     assert.doesNotMatch(answer, /Sec-WebSocket-Accept/i);
-    void url;
   });
 });
 
