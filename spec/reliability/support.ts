@@ -3,6 +3,7 @@
 // clients, and a check that a server still answers a normal request after an attack.
 
 import assert from 'node:assert/strict';
+import type * as http from 'node:http';
 import * as net from 'node:net';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
@@ -108,6 +109,29 @@ export function collect(socket: net.Socket, ms: number): Promise<{ data: string;
 
 export function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+export interface Started extends Running {
+  server: http.Server;
+  /** Open TCP connections on the server right now. */
+  connections(): Promise<number>;
+}
+
+/** Listens on 127.0.0.1:0 and keeps the http.Server at hand (for connection counts). */
+export function start(app: App): Promise<Started> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        port,
+        server,
+        close: () => app.close(),
+        connections: () => new Promise((done) => server.getConnections((err, n) => done(err ? -1 : n))),
+      });
+    });
+    server.once('error', reject);
+  });
 }
 
 export { listen };
