@@ -136,3 +136,8 @@ export function start(app: App): Promise<Started> {
 
 export { listen };
 export type { Running };
+
+/** Resolves with `value` after `ms`, on an unref'd timer (for Promise.race deadlines that must not keep the process alive). */
+export function expire<T>(ms: number, value: T): Promise<T> {
+  return new Promise((resolve) => setTimeout(resolve, ms, value).unref());
+}
