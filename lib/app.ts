@@ -329,7 +329,7 @@ const appPrototype = {
 
   /** Handles one request from the top: routing, then the final handlers. */
   handleRequest(this: AppThis, req: Request, res: Response): void {
-    (res as unknown as { [kStarted]: number })[kStarted] = now;
+    res.startedAt = now;
     if (this.closing !== undefined) res.shouldKeepAlive = false;
     enter(this, req, res);
     const done = routerPrototype.dispatch.call(this as never, req, res, new FinalExit(this, req, res));
@@ -468,7 +468,6 @@ const appPrototype = {
 Object.setPrototypeOf(appPrototype, routerPrototype);
 
 const kIsApp: unique symbol = Symbol('keel.app');
-const kStarted: unique symbol = Symbol('keel.started');
 
 /** Records when a response started, for the response timeout; a coarse clock is enough. */
 let now = Date.now();
@@ -491,8 +490,8 @@ function trackConnections(app: AppThis, server: http.Server): void {
     for (const socket of app.sockets) {
       const res = (socket as unknown as { _httpMessage?: Response | null })._httpMessage;
       if (res == null || res.headersSent) continue;
-      const started = (res as unknown as { [kStarted]?: number })[kStarted];
-      if (started !== undefined && now - started >= limit + period) {
+      const started = res.startedAt;
+      if (started !== 0 && now - started >= limit + period) {
         const req = res.req;
         // Logged once by errorResponse (a 5xx); the message names the request, the client sees
         // only 'Service Unavailable' (not exposed).

@@ -35,6 +35,8 @@ export class Response extends http.ServerResponse<Request> {
    * sets the same fields.)
    */
   locals: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  /** @internal When the app started handling this response (a coarse clock), for responseTimeout. */
+  startedAt = 0;
 
   /**
    * Sets a cookie (Express semantics): `maxAge` in milliseconds, objects stored as 'j:' JSON,
@@ -323,6 +325,7 @@ export class Response extends http.ServerResponse<Request> {
 /** Sets the own fields of a Response; shared by the constructor and adoptResponse() (one shape). */
 function initResponse(res: Response): void {
   res.locals = Object.create(null) as Record<string, unknown>;
+  res.startedAt = 0;
 }
 
 /**

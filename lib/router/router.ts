@@ -7,7 +7,7 @@ import type { Response } from '../http/response.js';
 import type { ErrorHandlerArg, HandlerArg, NextFunction, ParamHandler, RequestHandlerArg } from './handler.js';
 import { CallKind, invoke, RESOLVED, type Dispatcher, type Pending } from './invoke.js';
 import { kMountable, Layer, mergeParams, type Mountable } from './layer.js';
-import { METHODS, type Method } from './methods.js';
+import { METHODS, methodKey, type Method } from './methods.js';
 import { compilePath, type PathInput, type RouteParams } from './path.js';
 import { flattenHandlers, Route, WS_METHOD } from './route.js';
 import { pathOf } from './url.js';
@@ -255,7 +255,7 @@ class RouterDispatch implements Dispatcher {
     this.baseUrl = req.baseUrl;
     this.url = req.url!;
     this.parentParams = req.params;
-    this.method = (req as DispatchTagged)[kMethodKey] ?? req.method!.toLowerCase();
+    this.method = (req as DispatchTagged)[kMethodKey] ?? methodKey(req.method!);
   }
 
   advance(err: unknown): Pending {
