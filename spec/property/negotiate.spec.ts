@@ -8,10 +8,10 @@ import { preferredCharsets, preferredEncodings, preferredLanguages, preferredMed
 import { parserSuite } from './parser-suite.js';
 import { check, hostileString } from './support.js';
 
-const units = [',', ';', ' ', 'a;q=0.5,', ';q=', 'q=1;', '*/*,', 'text/html;level=1;q=0.1,', '"', '=', 'a/b;c="\\"",'];
+const units = [',', ' ', 'text/html;level=1;q=0.1,', '"', 'a/b;c="\\"",'];
 parserSuite('Accept (preferredMediaTypes)', { parse: (s) => preferredMediaTypes(s), units });
 // The four share one list scanner: the other three get the full random run and a shorter set of units.
-const few = [',', ';q=', 'a;q=0.5,', '"'];
+const few = [';q=', 'a;q=0.5,'];
 parserSuite('Accept with offers', { parse: (s) => preferredMediaTypes(s, ['text/html', 'application/json', '__proto__/x']), units: few, runs: 800 });
 parserSuite('Accept-Encoding (preferredEncodings)', { parse: (s) => preferredEncodings(s, ['gzip', 'br', 'identity']), units: few, runs: 800 });
 parserSuite('Accept-Charset (preferredCharsets)', { parse: (s) => preferredCharsets(s), units: few, runs: 800 });

@@ -12,9 +12,9 @@ import { check, hostileString, isClientError } from './support.js';
 const limits: FormLimits = { parameterLimit: 1000, depth: 32, arrayLimit: 100, latin1: false };
 const latin1: FormLimits = { ...limits, latin1: true };
 
-const units = ['&', 'a=b&', '=', '%', '%zz', '+', 'a[]=1&', 'a[b][c]=1&', '[', ']', 'a[0]=1&a[1]=2&', '__proto__[x]=1&'];
+const units = ['&', 'a=b&', '%zz', '+', 'a[b][c]=1&', '['];
 parserSuite('urlencoded flat', { parse: (s) => parseFlat(s, limits), units, keyed: true });
-parserSuite('urlencoded flat latin1', { parse: (s) => parseFlat(s, latin1), units: ['%', '%zz', 'a=%e9&'], runs: 500, keyed: true });
+parserSuite('urlencoded flat latin1', { parse: (s) => parseFlat(s, latin1), units: ['a=%e9&'], runs: 500, keyed: true });
 parserSuite('urlencoded nested', {
   parse: (s) => parseNested(s, limits),
   keyed: true,
