@@ -479,16 +479,19 @@ function trackConnections(app: AppThis, server: http.Server): void {
   });
   const limit = app.serverOptions.responseTimeout;
   if (limit === 0) return;
-  // One timer per server, not one per request: every second, answer 503 for responses that have
+  // One timer per server, not one per request: every `period`, answer 503 for responses that have
   // not started within the limit. Responses that already sent headers are streaming, and are left
-  // alone (server-sent events, long downloads).
+  // alone (server-sent events, long downloads). Requests are stamped with the coarse clock `now`,
+  // which may be up to one period old, so a response is timed out only once `limit + period` has
+  // passed on that clock: never before `limit`, at most two periods after it.
+  const period = Math.max(50, Math.min(1000, Math.floor(limit / 10)));
   const sweep = setInterval(() => {
     now = Date.now();
     for (const socket of app.sockets) {
       const res = (socket as unknown as { _httpMessage?: Response | null })._httpMessage;
       if (res == null || res.headersSent) continue;
       const started = res.startedAt;
-      if (started !== 0 && now - started >= limit) {
+      if (started !== 0 && now - started >= limit + period) {
         const req = res.req;
         // Logged once by errorResponse (a 5xx); the message names the request, the client sees
         // only 'Service Unavailable' (not exposed).
@@ -500,7 +503,7 @@ function trackConnections(app: AppThis, server: http.Server): void {
         errorResponse(err, req, res, 'production');
       }
     }
-  }, 1000);
+  }, period);
   sweep.unref();
   server.once('close', () => clearInterval(sweep));
 }
