@@ -3,7 +3,6 @@
 // byte ranges (RFC 9233) and Cache-Control. Path safety lives in static-path.ts.
 
 import fs from 'node:fs';
-import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -13,6 +12,7 @@ import { escapeHtml } from '../http/escape.js';
 import { describe } from './bytes.js';
 import { isInside, resolveUnderRoot } from './static-path.js';
 import { parseRange } from './range.js';
+import { VerifiedFiles, matches, type VerifiedFile } from './static-verified.js';
 import { evaluatePreconditions, ifRangeMatches } from './conditional.js';
 
 export interface StaticOptions {
@@ -38,11 +38,17 @@ export interface StaticOptions {
   acceptRanges?: boolean;
   /** Serve files whose real path (after symlinks) lies outside the root. Default false. */
   followSymlinks?: boolean;
+  /**
+   * How many files proven to lie inside the root (by their real path) are remembered, so repeated
+   * requests skip the realpath and stat calls; 0 proves every request afresh. Default 1000.
+   */
+  verifiedCacheSize?: number;
   /** Called before the headers go out, to add your own. */
   setHeaders?: (res: ServerResponse, file: string, stat: fs.Stats) => void;
 }
 
-export type StaticMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => unknown) => Promise<unknown>;
+/** Returns nothing: the response, or the call to next(), follows from file system callbacks. */
+export type StaticMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => unknown) => void;
 
 const DURATION: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, {
   ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 31_557_600_000,
@@ -93,6 +99,31 @@ function encodeLocation(s: string): string {
   return out;
 }
 
+/**
+ * Files up to this size are read with one fs.read into one buffer and sent with res.end(buf): no
+ * stream objects, no pipeline, no second read for EOF. Larger files are streamed with backpressure.
+ */
+const SMALL_FILE = 64 * 1024;
+
+// O_NONBLOCK: opening a FIFO that was swapped in never blocks a thread-pool thread (regular files
+// ignore the flag); O_NOCTTY: a terminal device never becomes our controlling terminal.
+const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOCTTY ?? 0);
+
+/** One request's progress through the file system callbacks (one object instead of many closures' state). */
+class StaticRequest {
+  /** The resolved path being tried: the URL's own, or `dir` joined with an index name. */
+  file = '';
+  /** For a directory URL: its resolved path; index names are tried from `indexPos`. */
+  dir = '';
+  indexPos = -1;
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly next: (err?: unknown) => unknown,
+    readonly url: string,
+  ) {}
+}
+
 /** Creates the static file middleware. Invalid options throw a TypeError now. */
 export function serveStatic(root: string, options: StaticOptions = {}): StaticMiddleware {
   if (typeof root !== 'string' || root.length === 0) throw new TypeError('serveStatic(root): root must be a non-empty string');
@@ -118,58 +149,142 @@ export function serveStatic(root: string, options: StaticOptions = {}): StaticMi
   const maxAgeSeconds = Math.floor(parseMaxAge(options.maxAge) / 1000);
   const setHeaders = options.setHeaders;
   if (setHeaders !== undefined && typeof setHeaders !== 'function') throw new TypeError('option setHeaders must be a function');
+  const cacheSize = options.verifiedCacheSize ?? 1000;
+  if (typeof cacheSize !== 'number' || !Number.isSafeInteger(cacheSize) || cacheSize < 0) {
+    throw new TypeError(`option verifiedCacheSize must be a non-negative integer, got ${describe(cacheSize)}`);
+  }
   const cacheControlValue = `public, max-age=${maxAgeSeconds}${immutable ? ', immutable' : ''}`;
+  const verified = new VerifiedFiles(cacheSize);
 
   // The real root is looked up once, on first use (the directory may not exist yet at startup).
-  let realRoot: Promise<string> | undefined;
-  const getRealRoot = (): Promise<string> => (realRoot ??= fsp.realpath(rootPath).catch((err: unknown) => {
-    realRoot = undefined;
-    throw err;
-  }));
+  let realRoot: string | undefined;
 
-  /** Real path of `file` if it exists and may be served, else an HTTP status. */
-  async function check(file: string): Promise<{ real: string; stat: fs.Stats } | number> {
-    let real: string;
-    let stat: fs.Stats;
-    try {
-      const base = await getRealRoot();
-      real = await fsp.realpath(file);
-      if (!followSymlinks && !isInside(base, real)) return 403;
-      stat = await fsp.stat(real);
-    } catch {
-      return 404;
+  function fail(s: StaticRequest, status: number, code: string): void {
+    if (fallthrough) {
+      s.next();
+      return;
     }
-    return { real, stat };
+    const headers = status === 405 ? { Allow: 'GET, HEAD' } : undefined;
+    s.next(new HttpError(status, status === 404 ? 'Not Found' : status === 405 ? 'Method Not Allowed' : status === 403 ? 'Forbidden' : 'Bad Request', { code, headers }));
   }
 
-  return async function serveStaticMiddleware(req, res, next) {
-    const fail = (status: number, code: string): unknown => {
-      if (fallthrough) return next();
-      const headers = status === 405 ? { Allow: 'GET, HEAD' } : undefined;
-      return next(new HttpError(status, status === 404 ? 'Not Found' : status === 405 ? 'Method Not Allowed' : status === 403 ? 'Forbidden' : 'Bad Request', { code, headers }));
-    };
-    if (req.method !== 'GET' && req.method !== 'HEAD') return fail(405, 'KEEL_STATIC_METHOD');
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const resolved = resolveUnderRoot(rootPath, q === -1 ? url : url.slice(0, q));
-    if (!resolved.ok) return fail(resolved.status, resolved.code);
-    if (dotfiles !== 'allow') {
-      for (const segment of resolved.segments) {
-        if (segment.charCodeAt(0) === 46 /* . */) {
-          return dotfiles === 'deny' ? fail(403, 'KEEL_STATIC_DOTFILE') : fail(404, 'KEEL_STATIC_NOT_FOUND');
-        }
-      }
+  /** `s.file` cannot be served: try the next index name, or answer `status`. */
+  function miss(s: StaticRequest, status: number): void {
+    if (s.indexPos >= 0) {
+      tryIndex(s, s.indexPos + 1);
+      return;
     }
-    const found = await check(resolved.file);
-    if (typeof found === 'number') return fail(found, found === 403 ? 'KEEL_STATIC_OUTSIDE_ROOT' : 'KEEL_STATIC_NOT_FOUND');
-    if (found.stat.isFile()) return sendFile(req, res, found.real, next);
-    if (!found.stat.isDirectory()) return fail(404, 'KEEL_STATIC_NOT_FOUND');
+    fail(s, status, status === 403 ? 'KEEL_STATIC_OUTSIDE_ROOT' : 'KEEL_STATIC_NOT_FOUND');
+  }
 
-    const original = (req as IncomingMessage & { originalUrl?: string }).originalUrl || url;
+  /** Serves `s.file`: the fast way when it was proven before, else through realpath and stat. */
+  function lookup(s: StaticRequest): void {
+    const entry = verified.get(s.file);
+    if (entry === undefined) {
+      prove(s);
+      return;
+    }
+    // Fast path: open the requested path itself, then check that the descriptor holds the very
+    // inode proven to lie inside the root, unchanged. Anything else drops the entry and proves again.
+    fs.open(s.file, OPEN_FLAGS, (err, fd) => {
+      if (err !== null) {
+        verified.delete(s.file);
+        prove(s);
+        return;
+      }
+      fs.fstat(fd, (err2, st) => {
+        if (err2 !== null || !matches(entry, st)) {
+          fs.close(fd, noop);
+          verified.delete(s.file);
+          prove(s);
+          return;
+        }
+        send(s, fd, st, entry);
+      });
+    });
+  }
+
+  /** Slow path: the real path must lie inside the root (unless followSymlinks), then stat says what it is. */
+  function prove(s: StaticRequest): void {
+    if (realRoot === undefined) {
+      fs.realpath(rootPath, (err, real) => {
+        if (err !== null) {
+          miss(s, 404);
+          return;
+        }
+        realRoot = real;
+        prove(s);
+      });
+      return;
+    }
+    const base = realRoot;
+    fs.realpath(s.file, (err, real) => {
+      if (err !== null) {
+        miss(s, 404);
+        return;
+      }
+      if (!followSymlinks && !isInside(base, real)) {
+        miss(s, 403);
+        return;
+      }
+      fs.stat(real, (err2, st) => {
+        if (err2 !== null) miss(s, 404);
+        else if (st.isFile()) openProven(s, real, st);
+        else if (st.isDirectory() && s.indexPos === -1) directory(s);
+        else miss(s, 404);
+      });
+    });
+  }
+
+  /** Opens the proven real path; the descriptor must hold the inode that was stat'ed. */
+  function openProven(s: StaticRequest, real: string, proven: fs.Stats): void {
+    fs.open(real, OPEN_FLAGS, (err, fd) => {
+      if (err !== null) {
+        miss(s, 404);
+        return;
+      }
+      fs.fstat(fd, (err2, st) => {
+        if (err2 !== null) {
+          fs.close(fd, noop);
+          s.next(err2);
+          return;
+        }
+        // Swapped between the stat and the open: not the file that was proven.
+        if (st.ino !== proven.ino || st.dev !== proven.dev || !st.isFile()) {
+          fs.close(fd, noop);
+          miss(s, 404);
+          return;
+        }
+        const mtime = st.mtimeMs;
+        const entry: VerifiedFile = {
+          real,
+          dev: st.dev,
+          ino: st.ino,
+          ctimeMs: st.ctimeMs,
+          mtimeMs: mtime,
+          size: st.size,
+          type: lookupType(real) ?? DEFAULT_TYPE,
+          // A strong validator from size and mtime (as nginx does), so If-Range and If-Match can use it.
+          etag: `"${st.size.toString(16)}-${Math.floor(mtime).toString(16)}"`,
+          lastModified: st.mtime.toUTCString(),
+        };
+        verified.set(s.file, entry);
+        send(s, fd, st, entry);
+      });
+    });
+  }
+
+  /** A directory URL: redirect to add the trailing slash, or try the index names. */
+  function directory(s: StaticRequest): void {
+    const { req, res } = s;
+    const original = (req as IncomingMessage & { originalUrl?: string }).originalUrl || s.url;
     const oq = original.indexOf('?');
     const originalPath = oq === -1 ? original : original.slice(0, oq);
     if (!originalPath.endsWith('/')) {
-      if (!redirect) return fail(404, 'KEEL_STATIC_NOT_FOUND');
+      if (!redirect) {
+        fail(s, 404, 'KEEL_STATIC_NOT_FOUND');
+        return;
+      }
       // CVE-2015-1164: a relative './name/' reference can never become '//evil.com'.
       const last = originalPath.slice(originalPath.lastIndexOf('/') + 1);
       const location = encodeLocation('./' + last + '/' + (oq === -1 ? '' : original.slice(oq)));
@@ -184,46 +299,52 @@ export function serveStatic(root: string, options: StaticOptions = {}): StaticMi
       res.end(req.method === 'HEAD' ? undefined : body);
       return;
     }
-    for (const name of index) {
-      if (dotfiles !== 'allow' && name.charCodeAt(0) === 46) continue;
-      const candidate = await check(path.join(found.real, name));
-      if (typeof candidate !== 'number' && candidate.stat.isFile()) return sendFile(req, res, candidate.real, next);
-    }
-    return fail(404, 'KEEL_STATIC_NOT_FOUND');
-  };
+    s.dir = s.file;
+    tryIndex(s, 0);
+  }
 
-  async function sendFile(req: IncomingMessage, res: ServerResponse, file: string, next: (err?: unknown) => unknown): Promise<unknown> {
-    let handle: fsp.FileHandle;
-    let stat: fs.Stats;
-    try {
-      handle = await fsp.open(file, fs.constants.O_RDONLY);
-    } catch {
-      return fallthrough ? next() : next(new HttpError(404, 'Not Found', { code: 'KEEL_STATIC_NOT_FOUND' }));
+  function tryIndex(s: StaticRequest, from: number): void {
+    for (let i = from; i < index.length; i++) {
+      const name = index[i]!;
+      if (dotfiles !== 'allow' && name.charCodeAt(0) === 46) continue;
+      s.indexPos = i;
+      s.file = path.join(s.dir, name);
+      lookup(s);
+      return;
     }
-    try {
-      stat = await handle.stat();
-    } catch (err) {
-      await handle.close();
-      return next(err);
-    }
+    s.indexPos = -1;
+    fail(s, 404, 'KEEL_STATIC_NOT_FOUND');
+  }
+
+  /** Answers with the open file `fd` (closing it), honouring preconditions and a single range. */
+  function send(s: StaticRequest, fd: number, stat: fs.Stats, entry: VerifiedFile): void {
+    const { req, res } = s;
     if (res.headersSent || res.destroyed) {
-      await handle.close();
+      fs.close(fd, noop);
       return;
     }
     const size = stat.size;
     const mtime = stat.mtimeMs;
-    // A strong validator from size and mtime (as nginx does), so If-Range and If-Match can use it.
-    const etag = `"${size.toString(16)}-${Math.floor(mtime).toString(16)}"`;
+    const etag = entry.etag;
     if (acceptRanges) res.setHeader('Accept-Ranges', 'bytes');
     if (cacheControl && !res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', cacheControlValue);
-    if (useLastModified && !res.hasHeader('Last-Modified')) res.setHeader('Last-Modified', stat.mtime.toUTCString());
+    if (useLastModified && !res.hasHeader('Last-Modified')) res.setHeader('Last-Modified', entry.lastModified);
     if (useEtag && !res.hasHeader('ETag')) res.setHeader('ETag', etag);
-    if (!res.hasHeader('Content-Type')) res.setHeader('Content-Type', lookupType(file) ?? DEFAULT_TYPE);
-    if (setHeaders !== undefined) setHeaders(res, file, stat);
+    if (!res.hasHeader('Content-Type')) res.setHeader('Content-Type', entry.type);
+    if (setHeaders !== undefined) {
+      // We run inside a file system callback: a throw here must reach next(), not the process.
+      try {
+        setHeaders(res, entry.real, stat);
+      } catch (err) {
+        fs.close(fd, noop);
+        s.next(err);
+        return;
+      }
+    }
 
     const precondition = evaluatePreconditions(req.headers, useEtag ? etag : '', useLastModified ? mtime : Number.NaN, true);
     if (precondition !== 'ok') {
-      await handle.close();
+      fs.close(fd, noop);
       // RFC 9110 §15.4.5: a 304 carries no content and no Content-Type/Length of its own.
       res.removeHeader('Content-Type');
       res.statusCode = precondition === 'not-modified' ? 304 : 412;
@@ -236,7 +357,7 @@ export function serveStatic(root: string, options: StaticOptions = {}): StaticMi
     if (acceptRanges && rangeHeader !== undefined && ifRangeMatches(req.headers, etag, mtime)) {
       const range = parseRange(rangeHeader, size);
       if (range.kind === 'unsatisfiable') {
-        await handle.close();
+        fs.close(fd, noop);
         // RFC 9233 §15.4.17: "SHOULD generate a Content-Range header field specifying the current length".
         res.statusCode = 416;
         res.setHeader('Content-Range', `bytes */${size}`);
@@ -251,18 +372,53 @@ export function serveStatic(root: string, options: StaticOptions = {}): StaticMi
         res.setHeader('Content-Range', `bytes ${start}-${end}/${size}`);
       }
     }
-    res.setHeader('Content-Length', Math.max(0, end - start + 1));
-    if (req.method === 'HEAD' || size === 0) {
-      await handle.close();
+    const length = Math.max(0, end - start + 1);
+    res.setHeader('Content-Length', length);
+    if (req.method === 'HEAD' || length === 0) {
+      fs.close(fd, noop);
       res.end();
       return;
     }
-    // pipeline respects backpressure and destroys the file stream (closing the handle) if the
+    if (length <= SMALL_FILE) {
+      const buf = Buffer.allocUnsafe(length);
+      fs.read(fd, buf, 0, length, start, (err, bytesRead) => {
+        fs.close(fd, noop);
+        if (res.destroyed) return;
+        // A short read means the file shrank since the fstat: the promised length cannot be sent.
+        if (err !== null || bytesRead !== length) res.destroy();
+        else res.end(buf);
+      });
+      return;
+    }
+    // pipeline respects backpressure and destroys the file stream (closing the descriptor) if the
     // client goes away; the error it reports then is expected and ignored.
-    const stream = handle.createReadStream({ start, end, autoClose: true });
-    pipeline(stream, res, noop);
-    return;
+    pipeline(fs.createReadStream(entry.real, { fd, start, end, autoClose: true }), res, noop);
   }
+
+  return function serveStaticMiddleware(req, res, next) {
+    const url = req.url ?? '/';
+    const s = new StaticRequest(req, res, next, url);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      fail(s, 405, 'KEEL_STATIC_METHOD');
+      return;
+    }
+    const q = url.indexOf('?');
+    const resolved = resolveUnderRoot(rootPath, q === -1 ? url : url.slice(0, q));
+    if (!resolved.ok) {
+      fail(s, resolved.status, resolved.code);
+      return;
+    }
+    if (dotfiles !== 'allow') {
+      for (const segment of resolved.segments) {
+        if (segment.charCodeAt(0) === 46 /* . */) {
+          fail(s, dotfiles === 'deny' ? 403 : 404, dotfiles === 'deny' ? 'KEEL_STATIC_DOTFILE' : 'KEEL_STATIC_NOT_FOUND');
+          return;
+        }
+      }
+    }
+    s.file = resolved.file;
+    lookup(s);
+  };
 }
 
 function noop(): void {}
