@@ -19,11 +19,13 @@ const WARM_MS = quick ? 100 : 300;
 
 let sink = 0; // results feed this so no call is optimised away
 
+// Each benchmark function runs its own loop (`fn(n)` does n operations), so every loop has its own
+// type feedback: a shared loop calling many functions would be polymorphic and favour the first.
 function calibrate(fn) {
   let n = 1;
   for (;;) {
     const t0 = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) fn();
+    fn(n);
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (ms >= SAMPLE_MS / 4) return Math.max(1, Math.round((n * SAMPLE_MS) / ms));
     n *= 2;
@@ -31,12 +33,12 @@ function calibrate(fn) {
 }
 function sample(fn, n) {
   const t0 = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) fn();
+  fn(n);
   return n / (Number(process.hrtime.bigint() - t0) / 1e9);
 }
 function warm(fn) {
   const end = Date.now() + WARM_MS;
-  while (Date.now() < end) for (let i = 0; i < 100; i++) fn();
+  while (Date.now() < end) fn(100);
 }
 
 /** Ops/s of each function and the median ratio of each to the first one (the reference). */
@@ -68,8 +70,8 @@ const headers = {
 };
 for (const [label, header] of Object.entries(headers)) {
   results[`parse ${label}`] = compare({
-    cookie: () => { sink += Object.keys(cookieParse(header)).length; },
-    keel: () => { sink += Object.keys(parseCookie(header)).length; },
+    cookie: (n) => { for (let i = 0; i < n; i++) { sink += Object.keys(cookieParse(header)).length; } },
+    keel: (n) => { for (let i = 0; i < n; i++) { sink += Object.keys(parseCookie(header)).length; } },
   });
 }
 const serializeCases = {
@@ -78,8 +80,8 @@ const serializeCases = {
 };
 for (const [label, [name, value, options]] of Object.entries(serializeCases)) {
   results[`serialize ${label}`] = compare({
-    cookie: () => { sink += cookieSerialize(name, value, options).length; },
-    keel: () => { sink += serializeCookie(name, value, options).length; },
+    cookie: (n) => { for (let i = 0; i < n; i++) { sink += cookieSerialize(name, value, options).length; } },
+    keel: (n) => { for (let i = 0; i < n; i++) { sink += serializeCookie(name, value, options).length; } },
   });
 }
 
@@ -106,8 +108,8 @@ wsReceiver.on('error', (e) => { throw e; });
 // Both decoders unmask in place, so each call gets a fresh copy of the input (same cost for both).
 for (const [label, input] of [['100 × 32 B text frames', batchSmall], ['one 64 KiB binary frame', oneLarge]]) {
   results[`decode ${label}`] = compare({
-    ws: () => { wsReceiver.write(Buffer.from(input)); },
-    keel: () => { keelDecoder.push(Buffer.from(input)); },
+    ws: (n) => { for (let i = 0; i < n; i++) { wsReceiver.write(Buffer.from(input)); } },
+    keel: (n) => { for (let i = 0; i < n; i++) { keelDecoder.push(Buffer.from(input)); } },
   });
 }
 // Encoders: a server frame (unmasked) written to a socket that accepts everything.
@@ -115,13 +117,15 @@ const nullSocket = { write(b) { sink += b.length; return true; }, cork() {}, unc
 const smallText = 'x'.repeat(32);
 for (const [label, opcode, payload] of [['32 B text', OPCODE_TEXT, smallText], ['64 KiB binary', OPCODE_BINARY, large]]) {
   results[`encode ${label}`] = compare({
-    ws: () => {
-      const data = typeof payload === 'string' ? Buffer.from(payload) : payload;
-      const list = Sender.frame(data, { fin: true, opcode, mask: false, readOnly: true, rsv1: false });
-      if (list.length === 1) nullSocket.write(list[0]);
-      else { nullSocket.cork(); nullSocket.write(list[0]); nullSocket.write(list[1]); nullSocket.uncork(); }
+    ws: (n) => {
+      for (let i = 0; i < n; i++) {
+        const data = typeof payload === 'string' ? Buffer.from(payload) : payload;
+        const list = Sender.frame(data, { fin: true, opcode, mask: false, readOnly: true, rsv1: false });
+        if (list.length === 1) nullSocket.write(list[0]);
+        else { nullSocket.cork(); nullSocket.write(list[0]); nullSocket.write(list[1]); nullSocket.uncork(); }
+      }
     },
-    keel: () => { writeFrame(nullSocket, opcode, payload, false); },
+    keel: (n) => { for (let i = 0; i < n; i++) { writeFrame(nullSocket, opcode, payload, false); } },
   });
 }
 
@@ -138,15 +142,21 @@ for (const count of [100, 1000]) {
   const fakeRes = {};
   const done = () => {};
   results[`match ${count} routes`] = compare({
-    'path-to-regexp scan': () => {
-      for (let i = 0; i < ptr.length; i++) { const m = ptr[i](target); if (m) { sink += m.params.id.length; break; } }
+    'path-to-regexp scan': (n) => {
+      for (let k = 0; k < n; k++) {
+        for (let i = 0; i < ptr.length; i++) { const m = ptr[i](target); if (m) { sink += m.params.id.length; break; } }
+      }
     },
-    'keel compilePath scan': () => {
-      for (let i = 0; i < keel.length; i++) { const m = keel[i].match(target); if (m) { sink += m.params.id.length; break; } }
+    'keel compilePath scan': (n) => {
+      for (let k = 0; k < n; k++) {
+        for (let i = 0; i < keel.length; i++) { const m = keel[i].match(target); if (m) { sink += m.params.id.length; break; } }
+      }
     },
-    'keel Router': () => {
-      router({ method: 'GET', url: target, baseUrl: '', originalUrl: target, params: {} }, fakeRes, done);
-      sink += found.length;
+    'keel Router': (n) => {
+      for (let k = 0; k < n; k++) {
+        router({ method: 'GET', url: target, baseUrl: '', originalUrl: target, params: {} }, fakeRes, done);
+        sink += found.length;
+      }
     },
   });
   if (found !== '42') throw new Error(`Router did not match ${target}`);
