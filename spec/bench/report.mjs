@@ -29,7 +29,8 @@ export function printWs(ws, log) {
   }
   const m = ws['idle memory'];
   if (m) {
-    log(`| idle memory (${m.connections} connections) | 1 | Keel ${Math.round(m.bytesPerConnection.keel)} B, ws ${Math.round(m.bytesPerConnection.ws)} B per connection | ratio ${f2(m.ratio)} |`);
+    log(`| idle memory, RSS per connection (${m.connections} connections) | ${m.rounds} | Keel ${Math.round(m.rssPerConnection.keel)} B, ws ${Math.round(m.rssPerConnection.ws)} B | ratio ${f2(m.ratio)} |`);
+    log(`| idle memory, JS heap + buffers per connection | ${m.rounds} | Keel ${Math.round(m.heapPerConnection.keel)} B, ws ${Math.round(m.heapPerConnection.ws)} B | ratio ${f2(m.heapRatio)} |`);
   }
 }
 
@@ -75,7 +76,10 @@ export function evaluateTargets(result) {
     const h = ws.handshakes?.targets.keel;
     if (h) add('ws handshakes: rate Keel / ws', h.rate.median, '>= 1.0', h.rate.median >= 1.0);
     const m = ws['idle memory'];
-    if (m) add('ws idle memory per connection Keel / ws', m.ratio, '<= 1.0', m.ratio <= 1.0);
+    if (m) {
+      add('ws idle memory (RSS) per connection Keel / ws', m.ratio, '<= 1.0', m.ratio <= 1.0);
+      add('ws idle memory (heap + buffers) per connection Keel / ws', m.heapRatio, '<= 1.0', m.heapRatio <= 1.0);
+    }
   }
   const micro = result.micro;
   if (micro) {

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { killAll, spawnPinned, nextMessage } from './procs.mjs';
-import { runRounds } from './rounds.mjs';
+import { median, runRounds } from './rounds.mjs';
 import { HTTP_TARGETS, SCENARIOS, measureHttp, scenarioSetup, startHttpServers, stopServers, wrkAvailable } from './http.mjs';
 import { WS_TARGETS, measureIdleMemory, measureWs, startWsServers, stopWsServers } from './ws.mjs';
 import { evaluateTargets, printHttp, printMicro, printTargets, printWs } from './report.mjs';
@@ -22,8 +22,8 @@ const only = (args.find((a) => a.startsWith('--only='))?.slice(7) ?? 'http,ws,mi
 const scenarios = (args.find((a) => a.startsWith('--scenario='))?.slice(11) ?? SCENARIOS.join(',')).split(',');
 
 const config = quick
-  ? { seconds: 1, warmSeconds: 1, rounds: 3, maxRounds: 5, connections: 64, wsSeconds: 1, wsRounds: 3, idleConnections: 2000 }
-  : { seconds: 2.5, warmSeconds: 2, rounds: 5, maxRounds: 9, connections: 64, wsSeconds: 2.5, wsRounds: 5, idleConnections: 5000 };
+  ? { seconds: 1, warmSeconds: 1, rounds: 3, maxRounds: 5, connections: 64, wsSeconds: 1, wsRounds: 3, idleConnections: 2000, memoryRounds: 1 }
+  : { seconds: 2.5, warmSeconds: 2, rounds: 5, maxRounds: 9, connections: 64, wsSeconds: 2.5, wsRounds: 5, idleConnections: 5000, memoryRounds: 3 };
 
 const log = (s) => console.log(s);
 
@@ -100,10 +100,21 @@ async function benchWs() {
         log,
       });
     }
-    log(`ws idle memory: ${config.idleConnections} connections each`);
-    const idle = {};
-    for (const t of WS_TARGETS) idle[t] = await measureIdleMemory(servers[t], config.idleConnections);
-    out['idle memory'] = { connections: config.idleConnections, bytesPerConnection: idle, ratio: idle.keel / idle.ws };
+    log(`ws idle memory: ${config.idleConnections} connections, ${config.memoryRounds} rounds`);
+    const samples = { ws: [], keel: [] };
+    for (let r = 0; r < config.memoryRounds; r++) {
+      for (const t of r % 2 ? [...WS_TARGETS].reverse() : WS_TARGETS) samples[t].push(await measureIdleMemory(servers[t], config.idleConnections));
+      log(`    round ${r + 1}: ` + WS_TARGETS.map((t) => `${t} ${Math.round(samples[t][r].rss)} B rss, ${Math.round(samples[t][r].heap)} B heap`).join('  '));
+    }
+    const med = (t, k) => median(samples[t].map((s) => s[k]));
+    out['idle memory'] = {
+      connections: config.idleConnections,
+      rounds: config.memoryRounds,
+      rssPerConnection: { ws: med('ws', 'rss'), keel: med('keel', 'rss') },
+      heapPerConnection: { ws: med('ws', 'heap'), keel: med('keel', 'heap') },
+      ratio: med('keel', 'rss') / med('ws', 'rss'),
+      heapRatio: med('keel', 'heap') / med('ws', 'heap'),
+    };
   } finally {
     await stopWsServers(servers);
   }

@@ -1,7 +1,7 @@
 // WebSocket load client (the same one for every server), run by the runner in its own process
 // pinned to core 1. Talks to the runner over IPC:
 //   echo:      opens `conns` connections, sends `size`-byte messages (text or binary), each
-//              connection sending its next message when the echo of the previous one arrives;
+//              connection keeping WINDOW messages in flight (one sent per echo received);
 //              every first echo is compared byte for byte, later ones by length.
 //   handshake: `conns` loops of open + close (client-initiated close handshake).
 //   idle:      opens `conns` connections and holds them until told to close.
@@ -40,6 +40,10 @@ async function openMany(n) {
   return sockets;
 }
 
+// Messages in flight per connection: a closed loop of one message per connection leaves both
+// processes waiting on each other half the time; a few in flight let the server run flat out.
+const WINDOW = Number(process.env.KEEL_BENCH_WS_WINDOW ?? 16);
+
 async function echo() {
   const payload = binary ? Buffer.alloc(size, 0xa5) : 'x'.repeat(size);
   const sockets = await openMany(conns);
@@ -59,17 +63,19 @@ async function echo() {
       if (!stopped) ws.send(payload, { binary });
     });
     ws.on('error', (e) => { if (!stopped) fail(e.message); });
-    ws.send(payload, { binary });
+    for (let i = 0; i < WINDOW; i++) ws.send(payload, { binary });
   }
   // Let the loops settle for a moment, then measure.
   await new Promise((r) => setTimeout(r, 300));
   measuring = true;
   process.send({ type: 'start' });
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   await new Promise((r) => setTimeout(r, durationMs));
   measuring = false;
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  process.send({ type: 'done', count, seconds });
+  const cpu = process.cpuUsage(cpu0);
+  process.send({ type: 'done', count, seconds, clientCpu: cpu.user + cpu.system });
   stopped = true;
   for (const ws of sockets) ws.terminate();
 }

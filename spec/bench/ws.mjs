@@ -26,29 +26,38 @@ export async function measureWs(server, mode, conns, size, kind, seconds) {
     const done = await nextMessage(client, 'done', (seconds + 60) * 1000);
     const cpu = cpuMicros(server.pid) - cpu0;
     if (done.count === 0) throw new Error(`${mode}: no operation completed`);
-    return { rate: done.count / done.seconds, cpuPerOp: cpu / done.count, count: done.count };
+    const result = { rate: done.count / done.seconds, cpuPerOp: cpu / done.count, count: done.count };
+    // The client's own CPU share (1.0: its core is saturated, so the rate shows the client's limit).
+    if (done.clientCpu !== undefined) result.clientBusy = done.clientCpu / 1e6 / done.seconds;
+    return result;
   } finally {
     await stopProcess(client);
   }
 }
 
-async function serverRss(server) {
+async function serverMemory(server) {
   const reply = nextMessage(server.child, 'mem', 10_000);
   server.child.send({ type: 'mem' });
-  return (await reply).rss;
+  return reply;
 }
 
-/** Server RSS growth per idle connection, over `conns` connections (after a full GC each time). */
+/**
+ * Server memory growth per idle connection over `conns` connections, after a full GC each time:
+ * RSS (what the issue asks; moves with heap growth steps) and JS heap + external buffers.
+ */
 export async function measureIdleMemory(server, conns) {
-  const before = await serverRss(server);
+  const before = await serverMemory(server);
   const client = spawnPinned(1, CLIENT, ['idle', server.wsUrl, String(conns), '0', 'text', '0']);
   try {
     await nextMessage(client, 'opened', 120_000);
     await new Promise((r) => setTimeout(r, 500));
-    const after = await serverRss(server);
+    const after = await serverMemory(server);
     client.send({ type: 'close' });
     await nextMessage(client, 'done', 30_000);
-    return (after - before) / conns;
+    return {
+      rss: (after.rss - before.rss) / conns,
+      heap: (after.heap + after.external - before.heap - before.external) / conns,
+    };
   } finally {
     await stopProcess(client);
   }

@@ -20,7 +20,7 @@ export function ready(server) {
     process.on('message', (m) => {
       if (m && m.type === 'mem') {
         if (typeof globalThis.gc === 'function') { globalThis.gc(); globalThis.gc(); }
-        process.send({ type: 'mem', rss: process.memoryUsage().rss });
+        { const m = process.memoryUsage(); process.send({ type: 'mem', rss: m.rss, heap: m.heapUsed, external: m.external + m.arrayBuffers }); }
       }
     });
   } else {
