@@ -96,7 +96,8 @@ export function wrkAvailable() {
 
 /** Runs wrk (pinned to core 1) and returns requests, seconds and errors. */
 function wrk(url, seconds, connections, extra) {
-  const args = ['-c', '1', 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '5s', ...extra, url];
+  // wrk takes whole seconds only.
+  const args = ['-c', '1', 'wrk', '-t1', `-c${connections}`, `-d${Math.max(1, Math.round(seconds))}s`, '--timeout', '5s', ...extra, url];
   return new Promise((resolve, reject) => {
     execFile('taskset', args, { timeout: (seconds + 20) * 1000 }, (err, stdout, stderr) => {
       if (err) return reject(new Error(`wrk failed: ${err.message}\n${stderr}`));
