@@ -1,6 +1,9 @@
-// Interleaved rounds: every target measured once per round, the order rotated each round so drift
+// Interleaved rounds: every target measured once per round, the order changed each round so drift
 // on a shared machine hits every target alike; ratios are taken within a round (target/baseline)
 // and summarised by their median and spread (min-max).
+
+/** A pause before each run, so the previous server's clean-up is over. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
 
 export function median(values) {
   const s = [...values].sort((a, b) => a - b);
@@ -22,9 +25,16 @@ export async function runRounds({ targets, baseline, measure, seconds, warmSecon
   const ratios = Object.fromEntries(targets.map((t) => [t, { rate: [], cpu: [] }]));
   let r = 0;
   for (;;) {
-    const order = targets.map((_, i) => targets[(i + r) % targets.length]);
+    // Rotated each round and reversed every other round: a target is not always measured right
+    // after the same neighbour (a server that is still cleaning up after its run, GC, closing
+    // sockets, slows the next one; with rotation alone, that hit the same target every round).
+    const rotated = targets.map((_, i) => targets[(i + r) % targets.length]);
+    const order = r % 2 ? rotated.reverse() : rotated;
     const round = {};
-    for (const t of order) round[t] = await measure(t, seconds);
+    for (const t of order) {
+      await settle();
+      round[t] = await measure(t, seconds);
+    }
     for (const t of targets) {
       samples[t].push(round[t]);
       ratios[t].rate.push(round[t].rate / round[baseline].rate);

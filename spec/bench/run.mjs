@@ -23,7 +23,7 @@ const scenarios = (args.find((a) => a.startsWith('--scenario='))?.slice(11) ?? S
 
 const config = quick
   ? { seconds: 1, warmSeconds: 1, rounds: 3, maxRounds: 5, connections: 64, wsSeconds: 1, wsRounds: 3, idleConnections: 2000, memoryRounds: 1 }
-  : { seconds: 2, warmSeconds: 2, rounds: 5, maxRounds: 9, connections: 64, wsSeconds: 2.5, wsRounds: 5, idleConnections: 5000, memoryRounds: 3 };
+  : { seconds: 2, warmSeconds: 1, rounds: 5, maxRounds: 9, connections: 64, wsSeconds: 2.5, wsRounds: 5, idleConnections: 5000, memoryRounds: 3 };
 
 const log = (s) => console.log(s);
 
