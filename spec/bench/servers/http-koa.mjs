@@ -47,6 +47,7 @@ switch (scenario) {
   case 'static':
     app.use((ctx) => {
       ctx.respond = false;
+      ctx.status = 200; // Koa starts every response at 404; send leaves the status alone
       send(ctx.req, ctx.path, { root: STATIC_DIR }).pipe(ctx.res);
     });
     break;
