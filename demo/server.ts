@@ -1,46 +1,48 @@
-// Keel's demo server (minimal for now): the middleware sequence of the seed documents, and a
-// WebSocket echo. Uses only Keel's public surface.
+// The demo's entry point (`npm start`): reads PORT, HOST and DATA_FILE from the environment, starts
+// the chat, prints its URL, and shuts down gracefully on SIGINT/SIGTERM (WebSockets get 1001).
 
-import { createApp } from '../lib/index.js';
+import { createDemoApp } from './app.js';
 
-const app = createApp();
 const port = Number(process.env['PORT'] ?? 3000);
-const host = process.env['HOST'] ?? '127.0.0.1';
+const host = process.env['HOST'] || '127.0.0.1';
+const dataFile = process.env['DATA_FILE'] || undefined;
 
-app.use((req, res, next) => {
-  console.log(`A. Entry Point, ${req.method}`);
-  void next();
-  console.log(`E. End at ${Date.now()}, ${req.method}`);
-});
-app.use((req, res, next) => {
-  console.log(`B. Request time: ${Date.now()}, ${req.method}`);
-  void next();
-});
-app.get('/info', (req, res, next) => {
-  console.log('C. First handler for /info');
-  res.statusCode = 201;
-  void next();
-});
-app.get('/info', (req, res) => {
-  console.log('D. Second handler for /info');
-  res.setHeader('Content-Type', 'text/html; charset=utf-8');
-  res.end('Welcome Again');
-});
-app.get('/', (req, res) => {
-  res.setHeader('Content-Type', 'text/html; charset=utf-8');
-  res.end('<!DOCTYPE html><title>Keel</title><h1>Keel demo</h1><p><a href="/info">/info</a> runs the seed middleware sequence.</p>');
-});
-app.ws('/echo', (ws) => ws.on('message', (data, isBinary) => ws.send(data as Buffer, { binary: isBinary as boolean })));
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`PORT must be a number from 0 to 65535, got ${JSON.stringify(process.env['PORT'])}`);
+  process.exit(1);
+}
 
-const server = app.listen(port, host, () => {
-  console.log(`Keel demo listening on http://${host}:${port}/`);
+const demo = await createDemoApp({ dataFile, secret: process.env['SESSION_SECRET'] || undefined }).catch((err: unknown) => {
+  console.error(`Cannot start the demo: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
+const server = demo.app.listen(port, host, () => {
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address !== null ? address.port : port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const where = dataFile === undefined ? 'Data is kept in memory (set DATA_FILE=chat.json to keep it).' : `Data is kept in ${demo.store.file}.`;
+  console.log(`${where}\nKeel demo chat on http://${shownHost}:${actualPort}/`);
 });
 server.on('error', (err) => {
-  console.error(err.message);
-  process.exitCode = 1;
+  console.error(`Cannot listen on ${host}:${port}: ${err.message}`);
+  process.exit(1);
 });
+
+let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void app.close().then(() => process.exit(0));
+  process.on(signal, () => {
+    if (stopping) {
+      console.log('Stopping now.');
+      process.exit(1);
+    }
+    stopping = true;
+    console.log(`${signal}: closing connections…`);
+    demo.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
   });
 }

@@ -1,25 +1,25 @@
-// createApp(): a Router with settings, that is also a plain `(req, res)` request listener, plus the
-// node:http wiring — listen(), graceful close(), timeouts, and the final 404/error handlers.
+// createApp(): a Router with settings, that is also a plain `(req, res)` request listener: entry of
+// a request (canonical URL, final 404/error handlers), mounting of sub-apps, WebSocket upgrades
+// through the stack, and listen()/close() (the server side lives in server.ts).
 
 import http from 'node:http';
 import type net from 'node:net';
 import { adoptRequest, Request } from './http/request.js';
 import { adoptResponse, Response } from './http/response.js';
 import { compileTrust } from './http/proxy.js';
-import { HttpError } from './http/errors.js';
 import type { ErrorHandlerArg, HandlerArg, NextFunction, RequestHandlerArg } from './router/handler.js';
-import { RESOLVED, setUncaughtHandler, type Dispatcher, type Pending } from './router/invoke.js';
-import { kMountable } from './router/layer.js';
+import { setUncaughtHandler, type Dispatcher, type Pending } from './router/invoke.js';
 import type { PathInput } from './router/path.js';
 import {
   initRouter,
   routerPrototype,
   type ParamsOf,
-  type RouteMethod,
   type RouterCore,
 } from './router/router.js';
 import { errorResponse, notFound } from './router/final-handler.js';
 import { canonicalUrl } from './router/url.js';
+import { closeServers, coarseNow, resolveServerOptions, trackConnections, type ServerOptions } from './server.js';
+import { checkSetting, defaultSettings } from './settings.js';
 import { kMethodKey } from './router/router.js';
 import { kUpgrade, type UpgradeContext, type WebSocketHandler } from './router/upgrade.js';
 import { WS_METHOD } from './router/route.js';
@@ -30,22 +30,7 @@ import { TopicRegistry, type PublishOptions } from './websocket/topics.js';
 import type { WebSocket, WebSocketData } from './websocket/websocket.js';
 import { inject, type InjectListener, type InjectRequest, type InjectResponse } from './inject.js';
 
-export interface ServerOptions {
-  /** Time allowed to receive the request headers (slowloris defence). Default 30 s. */
-  headersTimeout?: number;
-  /** Time allowed to receive the whole request, body included. Default 120 s. */
-  requestTimeout?: number;
-  /** How long an idle keep-alive connection is kept. Default 5 s. */
-  keepAliveTimeout?: number;
-  /** Time a handler has to start answering before the client gets a 503. 0 turns it off. Default 120 s. */
-  responseTimeout?: number;
-  /** How long app.close() waits for in-flight work before forcing connections closed. Default 10 s. */
-  closeTimeout?: number;
-  /** Largest request header section in bytes (node:http's maxHeaderSize). Default 16 KiB. */
-  maxHeaderSize?: number;
-  /** Most header lines kept per request. Default 200. */
-  maxHeadersCount?: number;
-}
+export type { ServerOptions };
 
 export interface AppOptions {
   server?: ServerOptions;
@@ -100,86 +85,6 @@ export interface App extends RouterCore<App> {
   inject(request: InjectRequest): Promise<InjectResponse>;
   /** Runs an upgrade request through the stack (the server's 'upgrade' event). */
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
-}
-
-const SERVER_DEFAULTS: Required<ServerOptions> = {
-  headersTimeout: 30_000,
-  requestTimeout: 120_000,
-  keepAliveTimeout: 5_000,
-  responseTimeout: 120_000,
-  closeTimeout: 10_000,
-  maxHeaderSize: 16 * 1024,
-  maxHeadersCount: 200,
-};
-
-function resolveServerOptions(o: ServerOptions | undefined): Required<ServerOptions> {
-  if (o === undefined) return { ...SERVER_DEFAULTS };
-  if (o === null || typeof o !== 'object') throw new TypeError('createApp(): `server` must be an object');
-  const out = { ...SERVER_DEFAULTS };
-  for (const key of Object.keys(o) as (keyof ServerOptions)[]) {
-    if (!(key in SERVER_DEFAULTS)) throw new TypeError(`createApp(): unknown server option \`${key}\``);
-    const v = o[key];
-    if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-      throw new TypeError(`createApp(): server.${key} must be a non-negative integer, got ${String(v)}`);
-    }
-    out[key] = v;
-  }
-  return out;
-}
-
-/** Settings Keel reads, with their defaults (Express's names). */
-function defaultSettings(): Record<string, unknown> {
-  const s = Object.create(null) as Record<string, unknown>;
-  s['env'] = process.env['NODE_ENV'] || 'development';
-  s['x-powered-by'] = false;
-  s['etag'] = 'weak';
-  s['trust proxy'] = false;
-  s['trust proxy fn'] = compileTrust(false);
-  s['subdomain offset'] = 2;
-  s['query parameter limit'] = 1000;
-  s['json spaces'] = undefined;
-  s['json replacer'] = undefined;
-  s['json escape'] = false;
-  s['case sensitive routing'] = false;
-  s['strict routing'] = false;
-  return s;
-}
-
-/** Checks a setting's value when it is set: a bad value is a TypeError now, not a surprise later. */
-function checkSetting(name: string, value: unknown): void {
-  const fail = (what: string): never => {
-    throw new TypeError(`app.set('${name}'): expected ${what}, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
-  };
-  switch (name) {
-    case 'x-powered-by':
-    case 'case sensitive routing':
-    case 'strict routing':
-    case 'json escape':
-      if (typeof value !== 'boolean') fail('a boolean');
-      break;
-    case 'env':
-      if (typeof value !== 'string') fail('a string');
-      break;
-    case 'etag':
-      if (value !== true && value !== false && value !== 'weak' && value !== 'strong') fail("true, false, 'weak' or 'strong'");
-      break;
-    case 'subdomain offset':
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) fail('a non-negative integer');
-      break;
-    case 'query parameter limit':
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail('a positive integer');
-      break;
-    case 'json spaces':
-      if (value !== undefined && typeof value !== 'number' && typeof value !== 'string') fail('a number or string');
-      break;
-    case 'json replacer':
-      if (value !== undefined && typeof value !== 'function' && !Array.isArray(value)) fail('a function or array');
-      break;
-    case 'trust proxy fn':
-      if (typeof value !== 'function') fail('a function');
-      break;
-  }
 }
 
 type AppThis = App & {
@@ -329,7 +234,7 @@ const appPrototype = {
 
   /** Handles one request from the top: routing, then the final handlers. */
   handleRequest(this: AppThis, req: Request, res: Response): void {
-    (res as unknown as { [kStarted]: number })[kStarted] = now;
+    res.startedAt = coarseNow();
     if (this.closing !== undefined) res.shouldKeepAlive = false;
     enter(this, req, res);
     const done = routerPrototype.dispatch.call(this as never, req, res, new FinalExit(this, req, res));
@@ -468,76 +373,6 @@ const appPrototype = {
 Object.setPrototypeOf(appPrototype, routerPrototype);
 
 const kIsApp: unique symbol = Symbol('keel.app');
-const kStarted: unique symbol = Symbol('keel.started');
-
-/** Records when a response started, for the response timeout; a coarse clock is enough. */
-let now = Date.now();
-
-function trackConnections(app: AppThis, server: http.Server): void {
-  server.on('connection', (socket: net.Socket) => {
-    app.sockets.add(socket);
-    socket.once('close', () => app.sockets.delete(socket));
-  });
-  const limit = app.serverOptions.responseTimeout;
-  if (limit === 0) return;
-  // One timer per server, not one per request: every second, answer 503 for responses that have
-  // not started within the limit. Responses that already sent headers are streaming, and are left
-  // alone (server-sent events, long downloads).
-  const sweep = setInterval(() => {
-    now = Date.now();
-    for (const socket of app.sockets) {
-      const res = (socket as unknown as { _httpMessage?: Response | null })._httpMessage;
-      if (res == null || res.headersSent) continue;
-      const started = (res as unknown as { [kStarted]?: number })[kStarted];
-      if (started !== undefined && now - started >= limit) {
-        const req = res.req;
-        // Logged once by errorResponse (a 5xx); the message names the request, the client sees
-        // only 'Service Unavailable' (not exposed).
-        const err = new HttpError(503, `${req.method} ${req.originalUrl || req.url} got no response within ${limit} ms`, {
-          code: 'KEEL_RESPONSE_TIMEOUT',
-          expose: false,
-        });
-        res.shouldKeepAlive = false;
-        errorResponse(err, req, res, 'production');
-      }
-    }
-  }, 1000);
-  sweep.unref();
-  server.once('close', () => clearInterval(sweep));
-}
-
-async function closeServers(app: AppThis): Promise<void> {
-  const timeout = app.serverOptions.closeTimeout;
-  const closed: Promise<void>[] = [...app.servers].map(
-    (server) => new Promise<void>((resolve) => server.close(() => resolve())),
-  );
-  // RFC 6455 §7.4.1: 1001 "going away", e.g. a server going down.
-  for (const ws of app.websockets) {
-    closed.push(new Promise<void>((resolve) => ws.once('close', () => resolve())));
-    ws.close(1001);
-  }
-  // Connections with a response in flight close once it is done; idle ones close now.
-  for (const socket of app.sockets) {
-    const res = (socket as unknown as { _httpMessage?: Response | null })._httpMessage;
-    if (res == null) continue;
-    if (!res.headersSent) res.shouldKeepAlive = false;
-    else if (!res.writableFinished) res.once('finish', () => socket.end());
-  }
-  for (const server of app.servers) server.closeIdleConnections();
-  let timer: NodeJS.Timeout | undefined;
-  const forced = new Promise<void>((resolve) => {
-    timer = setTimeout(() => {
-      for (const server of app.servers) server.closeAllConnections();
-      for (const socket of app.sockets) socket.destroy();
-      for (const ws of app.websockets) ws.terminate();
-      resolve();
-    }, timeout);
-    timer.unref();
-  });
-  await Promise.race([Promise.all(closed).then(() => undefined), forced]);
-  clearTimeout(timer);
-  await Promise.all(closed);
-}
 
 /** Creates an app: `const app = createApp(); app.get('/', (req, res) => res.send('hi')); app.listen(3000)`. */
 export function createApp(options: AppOptions = {}): App {
@@ -579,4 +414,3 @@ export function createApp(options: AppOptions = {}): App {
   return app;
 }
 
-export { RESOLVED };

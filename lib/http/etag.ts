@@ -18,14 +18,44 @@ function sha1Base64(body: string | Uint8Array): string {
   return hash.digest('base64');
 }
 
+// Small bodies (most JSON answers) get a weak tag from a 64-bit non-cryptographic hash computed
+// in JavaScript: a call into the crypto binding, a digest object and base64 cost far more than
+// hashing a few hundred characters. A weak validator only has to tell representations apart
+// (RFC 9110 §8.8.1); with the length in the tag as well, an accidental collision is out of reach.
+// Strong tags, and bodies past this size, keep SHA-1.
+const SMALL_BODY = 1024;
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Two 32-bit FNV-1a-style hashes (different seeds and a final mix), as 11 base64 characters. */
+function smallHash(body: string | Uint8Array): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x27d4eb2f;
+  const string = typeof body === 'string';
+  for (let i = 0; i < body.length; i++) {
+    const c = string ? (body as string).charCodeAt(i) : (body as Uint8Array)[i]!;
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h2 ^= h2 >>> 13;
+  }
+  h1 ^= h1 >>> 15;
+  h1 = Math.imul(h1, 0x2c1b3c6d);
+  h1 ^= h1 >>> 12;
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 0x297a2d39);
+  let out = '';
+  // 64 bits in 6-bit digits: 5 from h1's top 30 bits, 6 from h2 (with h1's low 2 bits).
+  for (let shift = 26; shift >= 2; shift -= 6) out += BASE64[(h1 >>> shift) & 63];
+  let rest = ((h1 & 3) << 4) | (h2 >>> 28);
+  out += BASE64[rest];
+  for (let shift = 22; shift >= 0; shift -= 6) out += BASE64[(h2 >>> shift) & 63];
+  rest = h2 & 15;
+  return out + BASE64[rest];
+}
+
 /** The entity tag of a body; weak (W/"...") unless `weak` is false. */
 export function entityTag(body: string | Uint8Array, weak: boolean): string {
   const length = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
-  let tag: string;
-  if (length === 0) {
-    tag = EMPTY;
-  } else {
-    tag = '"' + length.toString(16) + '-' + sha1Base64(body).slice(0, 27) + '"';
-  }
+  if (length === 0) return weak ? 'W/' + EMPTY : EMPTY;
+  if (weak && body.length <= SMALL_BODY) return 'W/"' + length.toString(16) + '-' + smallHash(body) + '"';
+  const tag = '"' + length.toString(16) + '-' + sha1Base64(body).slice(0, 27) + '"';
   return weak ? 'W/' + tag : tag;
 }

@@ -35,6 +35,8 @@ export class Response extends http.ServerResponse<Request> {
    * sets the same fields.)
    */
   locals: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  /** @internal When the app started handling this response (a coarse clock), for responseTimeout. */
+  startedAt = 0;
 
   /**
    * Sets a cookie (Express semantics): `maxAge` in milliseconds, objects stored as 'j:' JSON,
@@ -223,8 +225,16 @@ export class Response extends http.ServerResponse<Request> {
       // The common case (no type yet) sets the final value directly: no parsing on the hot path.
       const type = this.getHeader('content-type');
       if (type === undefined) this.setHeader('Content-Type', 'text/html; charset=utf-8');
-      else if (typeof type === 'string') this.setHeader('Content-Type', setCharset(type, 'utf-8'));
+      else if (typeof type === 'string') {
+        const withCharset = setCharset(type, 'utf-8');
+        if (withCharset !== type) this.setHeader('Content-Type', withCharset);
+      }
     }
+    return this.sendChunk(chunk);
+  }
+
+  /** The end of send(): length, ETag, freshness (304), and the body rules of 204/205/304/HEAD. */
+  private sendChunk(chunk: string | Uint8Array | undefined): this {
     if (chunk !== undefined) {
       this.setHeader('Content-Length', typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.byteLength);
       if (this.getHeader('etag') === undefined) {
@@ -268,8 +278,14 @@ export class Response extends http.ServerResponse<Request> {
     const spaces = settingOf(this.app, 'json spaces', undefined) as string | number | undefined;
     let body: string | undefined = JSON.stringify(value, replacer, spaces);
     if (body !== undefined && settingOf(this.app, 'json escape', false) === true) body = escapeJson(body);
-    if (this.getHeader('content-type') === undefined) this.setHeader('Content-Type', 'application/json; charset=utf-8');
-    return this.send(body);
+    if (this.headersSent) this.setHeader('Content-Length', 0); // node's ERR_HTTP_HEADERS_SENT
+    const type = this.getHeader('content-type');
+    if (type === undefined) this.setHeader('Content-Type', 'application/json; charset=utf-8');
+    else if (typeof type === 'string') {
+      const withCharset = setCharset(type, 'utf-8');
+      if (withCharset !== type) this.setHeader('Content-Type', withCharset);
+    }
+    return this.sendChunk(body);
   }
 
   /**
@@ -323,6 +339,7 @@ export class Response extends http.ServerResponse<Request> {
 /** Sets the own fields of a Response; shared by the constructor and adoptResponse() (one shape). */
 function initResponse(res: Response): void {
   res.locals = Object.create(null) as Record<string, unknown>;
+  res.startedAt = 0;
 }
 
 /**

@@ -24,7 +24,8 @@ export interface BodyParserOptions {
 }
 
 /** The shape of the middleware every body parser returns. */
-export type BodyParserMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => unknown) => Promise<unknown>;
+/** A body parser: returns what `next` returns, or a Promise while a body is read. */
+export type BodyParserMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => unknown) => unknown;
 
 /** Turns a raw body into `req.body`; `charset` is the request's, lower-cased, or undefined. */
 export type BodyParse = (buf: Buffer, charset: string | undefined, req: IncomingMessage) => unknown;
@@ -69,15 +70,16 @@ export const COMMON_OPTIONS = ['limit', 'type', 'inflate', 'verify'] as const;
 export function createBodyParser(resolved: ResolvedOptions, parse: BodyParse): BodyParserMiddleware {
   const { limit, inflate, matchType, verify } = resolved;
   const readOptions = { limit, inflate };
-  return async function bodyParser(req, res, next) {
-    // Express 5: req.body stays undefined unless a parser reads it.
-    if (bodyWasRead(req) || !hasBody(req)) return next();
-    const media = parseMediaType(req.headers['content-type']);
-    if (!matchType(req, media)) return next();
+
+  async function readAndParse(
+    req: IncomingMessage,
+    res: ServerResponse,
+    next: (err?: unknown) => unknown,
+    charset: string | undefined,
+  ): Promise<unknown> {
     let body: unknown;
     try {
       const buf = await readBody(req, readOptions);
-      const charset = media?.charset;
       if (verify !== undefined) {
         try {
           verify(req, res, buf, charset);
@@ -94,6 +96,17 @@ export function createBodyParser(resolved: ResolvedOptions, parse: BodyParse): B
     }
     (req as IncomingMessage & { body: unknown }).body = body;
     return next();
+  }
+
+  // Not an async function itself: requests without a matching body (every GET) pass straight on
+  // with next()'s own result, which keeps the router on its synchronous path (no promise, no
+  // microtask per request for an app-wide parser).
+  return function bodyParser(req, res, next) {
+    // Express 5: req.body stays undefined unless a parser reads it.
+    if (bodyWasRead(req) || !hasBody(req)) return next();
+    const media = parseMediaType(req.headers['content-type']);
+    if (!matchType(req, media)) return next();
+    return readAndParse(req, res, next, media?.charset);
   };
 }
 

@@ -78,32 +78,43 @@ export function cors(options: CorsOptions = {}): CorsMiddleware {
     throw new TypeError(`option optionsSuccessStatus must be a 2xx status, got ${describe(successStatus)}`);
   }
 
-  /** The Access-Control-Allow-Origin value for this request, or undefined to send none. */
-  async function allowOrigin(req: IncomingMessage, requestOrigin: string | undefined): Promise<string | undefined> {
+  /**
+   * The Access-Control-Allow-Origin value for this request, or undefined to send none. Decided
+   * synchronously for every kind of `origin` option but a function, which may return a promise.
+   */
+  function allowOrigin(req: IncomingMessage, requestOrigin: string | undefined): string | undefined | Promise<string | undefined> {
     if (origin === '*') return '*';
     if (typeof origin === 'string') return origin;
     if (requestOrigin === undefined) return undefined;
     if (origin === true) return requestOrigin;
     if (origin === false) return undefined;
     if (typeof origin === 'function') {
-      const decided = await origin(requestOrigin, req);
-      if (decided === true) return requestOrigin;
-      return typeof decided === 'string' && decided.length > 0 ? decided : undefined;
+      return Promise.resolve(origin(requestOrigin, req)).then((decided) => {
+        if (decided === true) return requestOrigin;
+        return typeof decided === 'string' && decided.length > 0 ? decided : undefined;
+      });
     }
     if (origin instanceof RegExp) return matchOne(origin, requestOrigin) ? requestOrigin : undefined;
     for (const pattern of origin) if (matchOne(pattern, requestOrigin)) return requestOrigin;
     return undefined;
   }
 
-  return async function corsMiddleware(req, res, next) {
+  // Synchronous unless the origin option is a function: a plain request then passes on with
+  // next()'s own result, and the router stays on its synchronous path.
+  return function corsMiddleware(req, res, next) {
     if (origin === false) return next();
     const requestOrigin = req.headers.origin;
-    let allowed: string | undefined;
+    let allowed: string | undefined | Promise<string | undefined>;
     try {
-      allowed = await allowOrigin(req, requestOrigin);
+      allowed = allowOrigin(req, requestOrigin);
     } catch (err) {
       return next(err);
     }
+    if (allowed instanceof Promise) return allowed.then((a) => answer(req, res, next, a), (err: unknown) => next(err));
+    return answer(req, res, next, allowed);
+  };
+
+  function answer(req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => unknown, allowed: string | undefined): unknown {
     // The answer depends on Origin unless it is '*' for everyone.
     if (origin !== '*') appendVary(res, 'Origin');
     if (allowed !== undefined) {
@@ -132,5 +143,5 @@ export function cors(options: CorsOptions = {}): CorsMiddleware {
     res.setHeader('Content-Length', '0');
     res.end();
     return undefined;
-  };
+  }
 }

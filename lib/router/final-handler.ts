@@ -16,10 +16,20 @@ function page(title: string, body: string): string {
   );
 }
 
+const CONTENT_HEADERS = [
+  'content-encoding',
+  'content-language',
+  'content-range',
+  'content-disposition',
+  'content-location',
+  'etag',
+  'last-modified',
+];
+
 function send(req: Request, res: Response, status: number, body: string, headers?: Record<string, string>): void {
-  // Headers set by middleware for a response that never happened (Content-Type, caching ...)
-  // must not leak onto the error page.
-  for (const name of res.getHeaderNames()) res.removeHeader(name);
+  // Headers that describe the content middleware meant to send must not describe the error
+  // page; the rest (CORS, Vary, Set-Cookie, Cache-Control) stay, as with Express's finalhandler.
+  for (const name of CONTENT_HEADERS) res.removeHeader(name);
   res.statusCode = status;
   res.statusMessage = http.STATUS_CODES[status] ?? 'Error';
   if (headers !== undefined) for (const k in headers) res.setHeader(k, headers[k]!);
@@ -36,7 +46,7 @@ export function notFound(req: Request, res: Response): void {
   const allowed = (req as { allowedMethods?: string[] }).allowedMethods;
   if (req.method === 'OPTIONS' && allowed !== undefined && allowed.length !== 0) {
     const allow = [...new Set(allowed)].sort().join(', ');
-    for (const name of res.getHeaderNames()) res.removeHeader(name);
+    for (const name of CONTENT_HEADERS) res.removeHeader(name);
     res.statusCode = 200;
     res.setHeader('Allow', allow);
     res.setHeader('Content-Type', 'text/plain; charset=utf-8');

@@ -11,3 +11,14 @@ export type Method =
 
 /** Lowercased names of http.METHODS, as this Node.js version knows them. */
 export const METHODS: readonly Method[] = http.METHODS.map((m) => m.toLowerCase() as Method);
+
+/**
+ * 'GET' → 'get' for every known method, without allocating a lowercased string per request.
+ * (An unknown method never reaches the app: node's parser rejects it with a 400.)
+ */
+const LOWER: Record<string, string> = Object.create(null) as Record<string, string>;
+for (const m of http.METHODS) LOWER[m] = m.toLowerCase();
+
+export function methodKey(method: string): string {
+  return LOWER[method] ?? method.toLowerCase();
+}

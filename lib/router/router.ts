@@ -7,7 +7,7 @@ import type { Response } from '../http/response.js';
 import type { ErrorHandlerArg, HandlerArg, NextFunction, ParamHandler, RequestHandlerArg } from './handler.js';
 import { CallKind, invoke, RESOLVED, type Dispatcher, type Pending } from './invoke.js';
 import { kMountable, Layer, mergeParams, type Mountable } from './layer.js';
-import { METHODS, type Method } from './methods.js';
+import { METHODS, methodKey, type Method } from './methods.js';
 import { compilePath, type PathInput, type RouteParams } from './path.js';
 import { flattenHandlers, Route, WS_METHOD } from './route.js';
 import { pathOf } from './url.js';
@@ -246,16 +246,33 @@ class RouterDispatch implements Dispatcher {
   /** Methods of routes whose path matched, for an automatic OPTIONS answer. */
   private allowed: string[] | undefined;
 
+  // The router's fields, read once per dispatch. Routers and apps are functions carrying many
+  // properties, which V8 keeps in slow dictionary mode; this object's fields are fast to read in
+  // the loop below, which runs once per layer.
+  private readonly stack: readonly Layer[];
+  private readonly index: RouteIndex;
+  private readonly mergeParams: boolean;
+  private readonly paramHandlerMap: Record<string, ParamHandler[]> | undefined;
+
   constructor(
-    private readonly router: RouterThis,
+    router: RouterThis,
     readonly req: Request,
     readonly res: Response,
     private readonly parent: Dispatcher,
   ) {
+    const stack = router.stack;
+    if (router.indexedLength !== stack.length) {
+      router.routeIndex = buildRouteIndex(stack);
+      router.indexedLength = stack.length;
+    }
+    this.stack = stack;
+    this.index = router.routeIndex!;
+    this.mergeParams = router.mergeParams;
+    this.paramHandlerMap = router.params;
     this.baseUrl = req.baseUrl;
     this.url = req.url!;
     this.parentParams = req.params;
-    this.method = (req as DispatchTagged)[kMethodKey] ?? req.method!.toLowerCase();
+    this.method = (req as DispatchTagged)[kMethodKey] ?? methodKey(req.method!);
   }
 
   advance(err: unknown): Pending {
@@ -271,13 +288,8 @@ class RouterDispatch implements Dispatcher {
     if (err === 'router') return this.exit(undefined);
     let error: unknown = err === 'route' ? undefined : err ? err : undefined;
 
-    const router = this.router;
-    const stack = router.stack;
-    if (router.indexedLength !== stack.length) {
-      router.routeIndex = buildRouteIndex(stack);
-      router.indexedLength = stack.length;
-    }
-    const index = router.routeIndex!;
+    const stack = this.stack;
+    const index = this.index;
     const path = pathOf(req.url!);
     for (;;) {
       let layer: Layer;
@@ -328,8 +340,8 @@ class RouterDispatch implements Dispatcher {
         continue; // error middleware only sees errors, other middleware (and routers) only requests
       }
 
-      req.params = this.router.mergeParams ? mergeParams(this.parentParams, m.params) : m.params;
-      if (this.router.params !== undefined && layer.keys.length !== 0) {
+      req.params = this.mergeParams ? mergeParams(this.parentParams, m.params) : m.params;
+      if (this.paramHandlerMap !== undefined && layer.keys.length !== 0) {
         return new ParamDispatch(this, layer, key, m.matched, path, error).advance(undefined);
       }
       return this.call(layer, key, m.matched, path, error);
@@ -382,7 +394,7 @@ class RouterDispatch implements Dispatcher {
   }
 
   paramHandlers(name: string): ParamHandler[] | undefined {
-    return this.router.params?.[name];
+    return this.paramHandlerMap?.[name];
   }
 }
 
