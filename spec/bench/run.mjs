@@ -101,6 +101,9 @@ async function benchWs() {
       });
     }
     log(`ws idle memory: ${config.idleConnections} connections, ${config.memoryRounds} rounds`);
+    // Priming: one pass per server first, so both heaps have grown to size before measuring
+    // (otherwise a GC can leave RSS lower after the connections than before).
+    for (const t of WS_TARGETS) await measureIdleMemory(servers[t], config.idleConnections);
     const samples = { ws: [], keel: [] };
     for (let r = 0; r < config.memoryRounds; r++) {
       for (const t of r % 2 ? [...WS_TARGETS].reverse() : WS_TARGETS) samples[t].push(await measureIdleMemory(servers[t], config.idleConnections));
