@@ -14,7 +14,7 @@ async function parsed(header: string | undefined, ...args: Parameters<typeof coo
         cookies: req.cookies,
         signed: req.signedCookies,
         secret: req.secret ?? null,
-        protoNull: Object.getPrototypeOf(req.cookies) === null && Object.getPrototypeOf(req.signedCookies) === null,
+        protoNull: !('toString' in req.cookies) && !('toString' in req.signedCookies) && !('hasOwnProperty' in req.cookies),
       }));
     });
   });
