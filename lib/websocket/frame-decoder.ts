@@ -64,7 +64,7 @@ export class FrameDecoder {
   private state = GET_INFO;
   // Unconsumed input: chunks[0] is read from `offset`. Every state consumes what it can, so this
   // holds at most a partial header or control frame (< 140 bytes) between calls.
-  private chunks: Buffer[] = [];
+  private chunks: Buffer[] = NONE;
   private offset = 0;
   private buffered = 0;
 
@@ -81,7 +81,7 @@ export class FrameDecoder {
   private messageLength = 0;
   private fragments = 0;
   private utf8State = UTF8_ACCEPT;
-  private pieces: Buffer[] = [];
+  private pieces: Buffer[] = NONE;
   private retained = 0; // memory held by `pieces` and `tail`, as counted against the limit
   private tail: Buffer | null = null; // owned buffer small pieces are copied into
   private tailStart = 0;
@@ -102,7 +102,9 @@ export class FrameDecoder {
       if (used === chunk.length || this.stopped) return;
       if (used !== 0) chunk = chunk.subarray(used);
     }
-    this.chunks.push(chunk);
+    // An emptied list is replaced, not reused: a connection between messages holds no array.
+    if (this.chunks.length === 0) this.chunks = [chunk];
+    else this.chunks.push(chunk);
     this.buffered += chunk.length;
     let more = true;
     while (more && !this.stopped) {
@@ -187,7 +189,7 @@ export class FrameDecoder {
   /** Stops decoding and drops everything held. */
   stop(): void {
     this.stopped = true;
-    this.chunks = [];
+    this.chunks = NONE;
     this.buffered = 0;
     this.resetMessage();
   }
@@ -388,7 +390,7 @@ export class FrameDecoder {
     this.messageLength += n;
     if (n * 2 >= chunk.length) {
       this.flushTail();
-      this.pieces.push(chunk.subarray(start, end));
+      this.addPiece(chunk.subarray(start, end));
       this.retained += chunk.length;
     } else {
       if (this.tail === null || this.tail.length - this.tailUsed < n) {
@@ -407,9 +409,14 @@ export class FrameDecoder {
     }
   }
 
+  private addPiece(piece: Buffer): void {
+    if (this.pieces.length === 0) this.pieces = [piece];
+    else this.pieces.push(piece);
+  }
+
   private flushTail(): void {
     if (this.tail !== null && this.tailUsed > this.tailStart) {
-      this.pieces.push(this.tail.subarray(this.tailStart, this.tailUsed));
+      this.addPiece(this.tail.subarray(this.tailStart, this.tailUsed));
       this.tailStart = this.tailUsed;
     }
   }
@@ -419,7 +426,7 @@ export class FrameDecoder {
     this.messageLength = 0;
     this.fragments = 0;
     this.utf8State = UTF8_ACCEPT;
-    if (this.pieces.length !== 0) this.pieces = [];
+    if (this.pieces.length !== 0) this.pieces = NONE;
     this.tail = null;
     this.tailStart = this.tailUsed = 0;
     this.retained = 0;
@@ -468,3 +475,8 @@ export class FrameDecoder {
 }
 
 const EMPTY = Buffer.alloc(0);
+/**
+ * The empty list every decoder starts with and returns to, shared: idle connections hold no
+ * arrays of their own. Never written to (a list is replaced by `[item]` when it is empty).
+ */
+const NONE: Buffer[] = [];

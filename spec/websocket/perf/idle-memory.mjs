@@ -14,7 +14,9 @@ const msg = (child, type) => new Promise((resolve, reject) => {
 });
 async function mem(server) { const r = msg(server, 'mem'); server.send({ type: 'mem' }); return r; }
 for (const kind of kinds) {
-  const server = fork(here('./idle-server.mjs'), [kind], { execArgv: ['--expose-gc'] });
+  // `keel@/path/to/dist/lib/index.js` runs Keel from another build (before/after comparisons).
+  const [name, dist] = kind.split('@');
+  const server = fork(here('./idle-server.mjs'), [name], { execArgv: ['--expose-gc'], env: dist ? { ...process.env, KEEL_DIST: dist } : process.env });
   const { port } = await msg(server, 'port');
   await new Promise((r) => setTimeout(r, 200));
   const before = await mem(server);

@@ -10,12 +10,12 @@ if (kind === 'ws') {
   const wss = new WebSocketServer({ server });
   wss.on('connection', (ws) => ws.on('message', (d, b) => ws.send(d, { binary: b })));
 } else if (kind === 'app') {
-  const { createApp } = await import('../../../dist/lib/index.js');
+  const { createApp } = await import(process.env.KEEL_DIST ?? '../../../dist/lib/index.js');
   const app = createApp();
   app.ws('/', (ws) => ws.on('message', (d, b) => ws.send(d, { binary: b })));
   server = app.listen(0, '127.0.0.1', () => ready());
 } else {
-  const { acceptUpgrade, resolveWebSocketOptions } = await import('../../../dist/lib/index.js');
+  const { acceptUpgrade, resolveWebSocketOptions } = await import(process.env.KEEL_DIST ?? '../../../dist/lib/index.js');
   const options = resolveWebSocketOptions({});
   server = http.createServer((req, res) => res.writeHead(426).end());
   server.on('upgrade', (req, socket, head) => {
