@@ -28,6 +28,7 @@ function ready() {
 }
 if (kind !== 'app') server.listen(0, '127.0.0.1', ready);
 process.on('disconnect', () => process.exit(0));
+process.on('SIGINT', () => process.exit(0));
 process.on('message', (m) => {
   if (m.type === 'cpu') {
     const u = process.cpuUsage();
