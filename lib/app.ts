@@ -21,7 +21,7 @@ import { canonicalUrl } from './router/url.js';
 import { closeServers, coarseNow, resolveServerOptions, trackConnections, type ServerOptions } from './server.js';
 import { checkSetting, defaultSettings } from './settings.js';
 import { kMethodKey } from './router/router.js';
-import { kUpgrade, type UpgradeContext, type WebSocketHandler } from './router/upgrade.js';
+import { kUpgrade, type UpgradeContext, type UpgradeTagged, type WebSocketHandler } from './router/upgrade.js';
 import { WS_METHOD } from './router/route.js';
 import type { Duplex } from 'node:stream';
 import { acceptUpgrade } from './websocket/handshake.js';
@@ -170,6 +170,75 @@ function adopt(req: http.IncomingMessage, res: http.ServerResponse): void {
   adoptResponse(res);
 }
 
+/** A raw socket's error listener until a WebSocket owns it: a reset must not crash the process. */
+function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
+
+/** RFC 6455 §7.4.1: 1011, "an unexpected condition prevented it from fulfilling the request". */
+function handlerFailed(ws: WebSocket, err: unknown): void {
+  console.error(err);
+  ws.close(1011);
+}
+
+/**
+ * An upgrade request on its way through the stack: either middleware answers it over HTTP (the
+ * socket then closes), or a `ws` route accepts it. Once accepted, nothing of this object stays
+ * reachable from the WebSocket: its listeners and timer are removed, so an idle connection holds
+ * only what the WebSocket itself needs.
+ */
+class PendingUpgrade implements UpgradeContext {
+  private settled = false;
+  private readonly timer: NodeJS.Timeout;
+  private readonly onAnswered: () => void;
+
+  constructor(
+    private readonly app: AppThis,
+    private readonly req: Request,
+    private readonly res: Response,
+    private readonly socket: Duplex,
+    private head: Buffer | undefined,
+  ) {
+    const o = app.serverOptions;
+    this.timer = setTimeout(destroyIfUnsettled, o.responseTimeout || o.requestTimeout || 60_000, this);
+    this.timer.unref();
+    this.onAnswered = () => {
+      this.settle();
+      (socket as net.Socket).destroySoon();
+    };
+    res.once('finish', this.onAnswered);
+  }
+
+  /** The stack ran too long without answering or accepting. */
+  expire(): void {
+    if (!this.settled) this.socket.destroy();
+  }
+
+  private settle(): void {
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.res.removeListener('finish', this.onAnswered);
+    (this.req as UpgradeTagged)[kUpgrade] = undefined;
+  }
+
+  accept(req: Request, res: Response, options: WebSocketOptions | undefined, handler: WebSocketHandler): void {
+    if (this.settled || res.headersSent) return;
+    this.settle();
+    const socket = this.socket;
+    const head = this.head!;
+    this.head = undefined;
+    res.detachSocket(socket as net.Socket);
+    const before = socket.listenerCount('error');
+    this.app.acceptWebSocket(req, socket, head, options, handler);
+    // The WebSocket now listens for errors itself; a refused handshake destroyed the socket.
+    if (!socket.destroyed && socket.listenerCount('error') > before) socket.removeListener('error', destroyOnError);
+  }
+}
+
+function destroyIfUnsettled(pending: PendingUpgrade): void {
+  pending.expire();
+}
+
 const appPrototype = {
   get(this: AppThis, ...args: unknown[]): unknown {
     if (args.length === 1 && typeof args[0] === 'string') return this.settings[args[0]];
@@ -285,41 +354,20 @@ const appPrototype = {
 
   handleUpgrade(this: AppThis, rawReq: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     // A raw socket has no error listener of its own: without this, a reset would crash the process.
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroyOnError);
     const req = rawReq as Request;
     adoptRequest(req);
     // A Response written straight to the socket, so middleware can answer 401/403/redirects.
     const res = new Response(req);
     res.assignSocket(socket as net.Socket);
     res.shouldKeepAlive = false;
-    let settled = false;
-    const timer = setTimeout(() => {
-      if (!settled) socket.destroy();
-    }, this.serverOptions.responseTimeout || this.serverOptions.requestTimeout || 60_000);
-    timer.unref();
-    res.once('finish', () => {
-      settled = true;
-      clearTimeout(timer);
-      (socket as net.Socket).destroySoon();
-    });
-    socket.once('close', () => clearTimeout(timer));
-
+    const pending = new PendingUpgrade(this, req, res, socket, head);
     // RFC 9110 §7.8: a server may ignore Upgrade. Anything but a WebSocket upgrade is routed as a
     // plain request (answered over the socket, which then closes).
     const upgrade = req.headers.upgrade;
     if (typeof upgrade === 'string' && upgrade.toLowerCase().includes('websocket')) {
       (req as { [kMethodKey]?: string })[kMethodKey] = WS_METHOD;
-      const app = this;
-      const context: UpgradeContext = {
-        accept(r: Request, response: Response, options: WebSocketOptions | undefined, handler: WebSocketHandler) {
-          if (settled || response.headersSent) return;
-          settled = true;
-          clearTimeout(timer);
-          response.detachSocket(socket as net.Socket);
-          app.acceptWebSocket(r, socket, head, options, handler);
-        },
-      };
-      (req as { [kUpgrade]?: UpgradeContext })[kUpgrade] = context;
+      (req as UpgradeTagged)[kUpgrade] = pending;
     }
     this.handleRequest(req, res);
   },
@@ -344,19 +392,16 @@ const appPrototype = {
     }
     const ws = acceptUpgrade(req, socket, head, options, this.topics);
     if (ws === undefined) return;
-    this.websockets.add(ws);
-    ws.once('close', () => this.websockets.delete(ws));
-    const fail = (err: unknown): void => {
-      console.error(err);
-      ws.close(1011);
-    };
+    const websockets = this.websockets;
+    websockets.add(ws);
+    ws.once('close', () => websockets.delete(ws));
     try {
       const ret = handler(ws, req);
       if (ret !== null && typeof ret === 'object' && typeof (ret as PromiseLike<unknown>).then === 'function') {
-        (ret as PromiseLike<unknown>).then(undefined, fail);
+        (ret as PromiseLike<unknown>).then(undefined, (err: unknown) => handlerFailed(ws, err));
       }
     } catch (err) {
-      fail(err);
+      handlerFailed(ws, err);
     }
   },
 

@@ -30,10 +30,13 @@ export type CookieMap = Record<string, string>;
  * more specific cookies first). Never throws; runs in time linear in the header's length.
  */
 export function parseCookie(header: string | undefined, options?: ParseCookieOptions): CookieMap {
-  const result = Object.create(null) as CookieMap;
-  if (typeof header !== 'string') return result;
+  if (typeof header !== 'string' || header.length < 2) return Object.create(null) as CookieMap; // shortest pair: "a="
   const length = header.length;
-  if (length < 2) return result; // the shortest pair, "a=", has two characters
+  // Performance: V8 keeps an Object.create(null) object in dictionary mode, where adding keys cut
+  // from the header costs several times the whole scan (spec/bench micro: 0.14x the `cookie`
+  // package on a one-cookie header). So the map is built as an ordinary (fast-properties) object
+  // and its prototype is dropped once, at the end; V8 caches that prototype transition.
+  const result = {} as CookieMap;
   const decode = options?.decode ?? decodeURIComponent;
 
   // One pass over the header. Each step finds the pair's end (';') and its '=' with indexOf, which
@@ -53,7 +56,8 @@ export function parseCookie(header: string | undefined, options?: ParseCookieOpt
     const nameStart = skipSpaceForward(header, index, eq);
     const nameEnd = skipSpaceBackward(header, eq, nameStart);
     const name = header.slice(nameStart, nameEnd);
-    if (result[name] === undefined) {
+    // Own keys only: until the prototype is dropped, 'constructor', 'toString'... are inherited.
+    if (!hasOwn.call(result, name)) {
       let valueStart = skipSpaceForward(header, eq + 1, end);
       let valueEnd = skipSpaceBackward(header, end, valueStart);
       // RFC 6265bis §4.2.1: cookie-value may be wrapped in DQUOTEs, which are not part of it.
@@ -65,12 +69,18 @@ export function parseCookie(header: string | undefined, options?: ParseCookieOpt
         valueStart++;
         valueEnd--;
       }
-      result[name] = decodeValue(header.slice(valueStart, valueEnd), decode);
+      const value = decodeValue(header.slice(valueStart, valueEnd), decode);
+      // An assignment to '__proto__' would call Object.prototype's setter: define it as data.
+      if (name === '__proto__') defineProperty(result, name, { value, enumerable: true, writable: true, configurable: true });
+      else result[name] = value;
     }
     index = end + 1;
   }
-  return result;
+  return Object.setPrototypeOf(result, null) as CookieMap;
 }
+
+const hasOwn = Object.prototype.hasOwnProperty;
+const defineProperty = Object.defineProperty;
 
 /** First index in [from, to) that is not a space or tab; `to` if there is none. */
 function skipSpaceForward(s: string, from: number, to: number): number {

@@ -1,0 +1,158 @@
+// Keel benchmark runner (issue 7): `npm run bench` (full run, under ~10 minutes) or
+// `npm run bench -- --quick` (smoke run, ~2 minutes). Options: --only=http,ws,micro to run a part,
+// --scenario=hello,mw to run some HTTP scenarios.
+// Servers run pinned to core 0, wrk and the WebSocket client to core 1; ratios to raw node:http
+// (HTTP) or to ws (WebSocket) are taken within each round and summarised by median and spread.
+// Prints the tables and writes spec/bench/results/latest.json.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { killAll, spawnPinned, nextMessage } from './procs.mjs';
+import { median, runRounds } from './rounds.mjs';
+import { HTTP_TARGETS, SCENARIOS, measureHttp, scenarioSetup, startHttpServers, stopServers, wrkAvailable } from './http.mjs';
+import { WS_TARGETS, measureIdleMemory, measureWs, startWsServers, stopWsServers } from './ws.mjs';
+import { evaluateTargets, printHttp, printMicro, printTargets, printWs } from './report.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = (args.find((a) => a.startsWith('--only='))?.slice(7) ?? 'http,ws,micro').split(',');
+const scenarios = (args.find((a) => a.startsWith('--scenario='))?.slice(11) ?? SCENARIOS.join(',')).split(',');
+
+const config = quick
+  ? { seconds: 1, warmSeconds: 1, rounds: 3, maxRounds: 5, connections: 64, wsSeconds: 1, wsRounds: 3, idleConnections: 2000, memoryRounds: 1 }
+  : { seconds: 2, warmSeconds: 1, rounds: 5, maxRounds: 9, connections: 64, wsSeconds: 2.5, wsRounds: 5, idleConnections: 5000, memoryRounds: 3 };
+
+const log = (s) => console.log(s);
+
+function preflight() {
+  if (!fs.existsSync(path.join(here, '../../dist/lib/index.js'))) {
+    throw new Error('dist/ is missing: run `npm run build` first (npm run bench does it)');
+  }
+  try { execFileSync('taskset', ['-c', '0', 'true']); } catch {
+    throw new Error('taskset is missing (package util-linux) or core 0 is not available');
+  }
+  const cores = os.availableParallelism();
+  if (cores < 2) throw new Error(`2 cores needed (server on core 0, load generator on core 1); nproc says ${cores}`);
+  if (cores > 2) log(`note: ${cores} cores; only cores 0 and 1 are used`);
+  if (only.includes('http') && !wrkAvailable()) {
+    throw new Error('wrk is not installed: `apt-get install -y wrk` (Debian/Ubuntu), or run with --only=ws,micro');
+  }
+}
+
+function machine() {
+  const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
+  return {
+    nproc: os.availableParallelism(),
+    cpu: /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1] ?? 'unknown',
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+  };
+}
+
+async function benchHttp() {
+  const out = {};
+  for (const name of scenarios) {
+    // The control (a second copy of raw) runs with the hello scenario.
+    const targets = name === 'hello' ? [...HTTP_TARGETS, 'raw-copy'] : HTTP_TARGETS;
+    log(`http ${name}: ${targets.join(', ')}`);
+    const servers = await startHttpServers(name, targets);
+    try {
+      const setup = scenarioSetup(name);
+      out[name] = await runRounds({
+        targets,
+        baseline: 'raw',
+        measure: (t, s) => measureHttp(servers[t], setup, s, config.connections),
+        seconds: config.seconds,
+        warmSeconds: config.warmSeconds,
+        rounds: config.rounds,
+        maxRounds: name === 'hello' ? config.maxRounds : config.rounds,
+        control: name === 'hello' ? ['raw', 'raw-copy'] : undefined,
+        log,
+      });
+    } finally {
+      await stopServers(servers);
+    }
+  }
+  return out;
+}
+
+async function benchWs() {
+  const out = {};
+  const servers = await startWsServers();
+  try {
+    const cases = [
+      ['echo 32 B text', 'echo', 50, 32, 'text'],
+      ['echo 64 KiB binary', 'echo', 50, 65536, 'binary'],
+      ['handshakes', 'handshake', 20, 0, 'text'],
+    ];
+    for (const [label, mode, conns, size, kind] of cases) {
+      log(`ws ${label}: ${WS_TARGETS.join(', ')}`);
+      out[label] = await runRounds({
+        targets: WS_TARGETS,
+        baseline: 'ws',
+        measure: (t, s) => measureWs(servers[t], mode, conns, size, kind, s),
+        seconds: config.wsSeconds,
+        warmSeconds: 1,
+        rounds: mode === 'handshake' ? Math.min(3, config.wsRounds) : config.wsRounds,
+        log,
+      });
+    }
+    log(`ws idle memory: ${config.idleConnections} connections, ${config.memoryRounds} rounds`);
+    // Priming: one pass per server first, so both heaps have grown to size before measuring
+    // (otherwise a GC can leave RSS lower after the connections than before).
+    for (const t of WS_TARGETS) await measureIdleMemory(servers[t], config.idleConnections);
+    const samples = { ws: [], keel: [] };
+    for (let r = 0; r < config.memoryRounds; r++) {
+      for (const t of r % 2 ? [...WS_TARGETS].reverse() : WS_TARGETS) samples[t].push(await measureIdleMemory(servers[t], config.idleConnections));
+      log(`    round ${r + 1}: ` + WS_TARGETS.map((t) => `${t} ${Math.round(samples[t][r].rss)} B rss, ${Math.round(samples[t][r].heap)} B heap`).join('  '));
+    }
+    const med = (t, k) => median(samples[t].map((s) => s[k]));
+    out['idle memory'] = {
+      connections: config.idleConnections,
+      rounds: config.memoryRounds,
+      rssPerConnection: { ws: med('ws', 'rss'), keel: med('keel', 'rss') },
+      heapPerConnection: { ws: med('ws', 'heap'), keel: med('keel', 'heap') },
+      ratio: med('keel', 'rss') / med('ws', 'rss'),
+      heapRatio: med('keel', 'heap') / med('ws', 'heap'),
+    };
+  } finally {
+    await stopWsServers(servers);
+  }
+  return out;
+}
+
+async function benchMicro() {
+  log('micro: cookies, frames, route matching');
+  const child = spawnPinned(0, path.join(here, 'micro.mjs'), quick ? ['--quick'] : []);
+  const { results } = await nextMessage(child, 'micro', 300_000);
+  return results;
+}
+
+async function main() {
+  preflight();
+  const started = Date.now();
+  const result = { date: new Date().toISOString(), machine: machine(), command: `npm run bench${quick ? ' -- --quick' : ''}`, config };
+  log(`Keel benchmarks ${quick ? '(quick) ' : ''}on ${result.machine.cpu}, ${result.machine.nproc} cores, node ${result.machine.node}`);
+  if (only.includes('http')) result.http = await benchHttp();
+  if (only.includes('ws')) result.ws = await benchWs();
+  if (only.includes('micro')) result.micro = await benchMicro();
+  result.seconds = Math.round((Date.now() - started) / 1000);
+  result.targets = evaluateTargets(result);
+  if (result.http) printHttp(result.http, log);
+  if (result.ws) printWs(result.ws, log);
+  if (result.micro) printMicro(result.micro, log);
+  printTargets(result.targets, log);
+  fs.mkdirSync(path.join(here, 'results'), { recursive: true });
+  const file = path.join(here, 'results', quick ? 'quick.json' : 'latest.json');
+  fs.writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  log(`\n${result.seconds} s; written to ${path.relative(process.cwd(), file)}`);
+}
+
+main().then(() => { killAll(); process.exit(0); }, (err) => {
+  console.error(`bench failed: ${err.stack ?? err}`);
+  killAll();
+  process.exit(1);
+});

@@ -1,0 +1,31 @@
+// Shared by every benchmark server: the scenario inputs (identical for all servers) and the
+// start-up protocol (listen on 127.0.0.1:0, report the port to the runner over IPC).
+
+import { fileURLToPath } from 'node:url';
+
+export const STATIC_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
+export const STATIC_FILE = 'file-4k.txt';
+export const MIDDLEWARE_COUNT = 10;
+export const ROUTE_COUNT = 100;
+export const SET_COOKIE = { name: 'sid', value: 'abc123' };
+
+/** Reports the port to the parent (the runner) once the server listens; exits with the parent. */
+export function ready(server) {
+  const port = server.address().port;
+  if (process.send) {
+    process.send({ port });
+    // Never outlive the runner: when the IPC channel closes, leave.
+    process.on('disconnect', () => process.exit(0));
+    // Memory probe for the WebSocket idle-connection measurement (needs --expose-gc).
+    process.on('message', (m) => {
+      if (m && m.type === 'mem') {
+        if (typeof globalThis.gc === 'function') { globalThis.gc(); globalThis.gc(); }
+        { const m = process.memoryUsage(); process.send({ type: 'mem', rss: m.rss, heap: m.heapUsed, external: m.external + m.arrayBuffers }); }
+      }
+    });
+  } else {
+    console.log(`listening on http://127.0.0.1:${port}`);
+  }
+}
+
+export const scenario = process.argv[2] ?? 'hello';
