@@ -10,21 +10,16 @@ import { compileTrust } from './http/proxy.js';
 import type { ErrorHandlerArg, HandlerArg, NextFunction, RequestHandlerArg } from './router/handler.js';
 import { setUncaughtHandler, type Dispatcher, type Pending } from './router/invoke.js';
 import type { PathInput } from './router/path.js';
-import {
-  initRouter,
-  routerPrototype,
-  type ParamsOf,
-  type RouterCore,
-} from './router/router.js';
+import { initRouter, kMethodKey, routerPrototype, type ParamsOf, type RouterCore } from './router/router.js';
 import { errorResponse, notFound } from './router/final-handler.js';
 import { canonicalUrl } from './router/url.js';
 import { closeServers, coarseNow, resolveServerOptions, trackConnections, type ServerOptions } from './server.js';
 import { checkSetting, defaultSettings } from './settings.js';
-import { kMethodKey } from './router/router.js';
 import { kUpgrade, type UpgradeContext, type UpgradeTagged, type WebSocketHandler } from './router/upgrade.js';
 import { WS_METHOD } from './router/route.js';
 import type { Duplex } from 'node:stream';
 import { acceptUpgrade } from './websocket/handshake.js';
+import { hasToken } from './websocket/header-tokens.js';
 import { resolveWebSocketOptions, type ResolvedWebSocketOptions, type WebSocketOptions } from './websocket/options.js';
 import { TopicRegistry, type PublishOptions } from './websocket/topics.js';
 import type { WebSocket, WebSocketData } from './websocket/websocket.js';
@@ -364,8 +359,8 @@ const appPrototype = {
     const pending = new PendingUpgrade(this, req, res, socket, head);
     // RFC 9110 §7.8: a server may ignore Upgrade. Anything but a WebSocket upgrade is routed as a
     // plain request (answered over the socket, which then closes).
-    const upgrade = req.headers.upgrade;
-    if (typeof upgrade === 'string' && upgrade.toLowerCase().includes('websocket')) {
+    // RFC 9110 §7.8: Upgrade is a comma-separated list of protocols; parsed as the handshake does.
+    if (hasToken(req.headers.upgrade, 'websocket')) {
       (req as { [kMethodKey]?: string })[kMethodKey] = WS_METHOD;
       (req as UpgradeTagged)[kUpgrade] = pending;
     }

@@ -1,23 +1,12 @@
-// Appends a field name to the Vary header (RFC 9110 §12.5.5) without duplicating it.
+// Appends a field name to a response's Vary header (RFC 9110 §12.5.5) without duplicating it:
+// the header-value logic is lib/http/vary.ts's, shared with res.vary().
 
 import type { ServerResponse } from 'node:http';
+import { appendVary as appendVaryValue } from '../http/vary.js';
 
 export function appendVary(res: ServerResponse, field: string): void {
   const current = res.getHeader('Vary');
-  if (current === undefined) {
-    res.setHeader('Vary', field);
-    return;
-  }
-  const value = Array.isArray(current) ? current.join(', ') : String(current);
-  if (value.trim() === '*') return;
-  const lower = field.toLowerCase();
-  let start = 0;
-  while (start <= value.length) {
-    let end = value.indexOf(',', start);
-    if (end === -1) end = value.length;
-    const name = value.slice(start, end).trim().toLowerCase();
-    if (name === lower || name === '*') return;
-    start = end + 1;
-  }
-  res.setHeader('Vary', value.length === 0 ? field : value + ', ' + field);
+  const value = current === undefined ? '' : Array.isArray(current) ? current.join(', ') : String(current);
+  const next = appendVaryValue(value, field);
+  if (next !== value) res.setHeader('Vary', next);
 }

@@ -445,4 +445,3 @@ class ParamDispatch implements Dispatcher {
   }
 }
 
-export { WS_METHOD };
