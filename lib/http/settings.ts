@@ -17,6 +17,9 @@ export function trustOf(app: RequestApp | undefined): TrustFunction {
 /** Reads a setting, or `fallback` when there is no app or the setting is undefined. */
 export function settingOf<T>(app: RequestApp | undefined, name: string, fallback: T): T | unknown {
   if (app === undefined) return fallback;
-  const value = app.get(name);
+  // A Keel app's settings object is read directly: app.get() is also the route method, and sorts
+  // its arguments out on every call. Other apps (an Express app, a test double) go through get().
+  const settings = app.settings;
+  const value = settings !== undefined ? settings[name] : app.get(name);
   return value === undefined ? fallback : value;
 }
