@@ -35,6 +35,8 @@ test('int, open and suffix ranges are clamped to the size', { timeout: 5000 }, a
   assert.deepEqual(await range('bytes=900-5000'), { type: 'bytes', ranges: [{ start: 900, end: 999 }] });
   assert.deepEqual(await range('bytes=-5000'), { type: 'bytes', ranges: [{ start: 0, end: 999 }] });
   assert.deepEqual(await range('bytes= 0-1 , 5-6'), { type: 'bytes', ranges: [{ start: 0, end: 1 }, { start: 5, end: 6 }] });
+  // No OWS around '-' in the grammar, but range-parser (Express's req.range) trims it.
+  assert.deepEqual(await range('bytes=0 - 1,\t5 -'), { type: 'bytes', ranges: [{ start: 0, end: 1 }, { start: 5, end: 999 }] });
   assert.deepEqual(await range('items=0-1'), { type: 'items', ranges: [{ start: 0, end: 1 }] });
 });
 
