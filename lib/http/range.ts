@@ -3,8 +3,9 @@
 //   range-set = 1#range-spec ; range-spec = int-range / suffix-range / other-range
 //   int-range = first-pos "-" [ last-pos ] ; suffix-range = "-" suffix-length
 // Returns the satisfiable ranges clamped to the representation's size, -1 when none is
-// satisfiable (answer 416) or -2 when the header is malformed or asks for too many ranges (ignore
-// it and send the whole representation, which RFC 9110 §14.2 allows).
+// satisfiable (answer 416) or -2 when the header is malformed, is in another unit than the one asked
+// for, or asks for too many ranges (ignore it and send the whole representation, which RFC 9110
+// §14.2 allows). One parser for req.range() and for serveStatic (with combine and unit 'bytes').
 
 /** Default cap on the ranges in one header. */
 export const DEFAULT_RANGE_LIMIT = 100;
@@ -22,6 +23,8 @@ export interface RangeOptions {
   combine?: boolean;
   /** Most ranges accepted in one header (default 100); more gives -2. */
   limit?: number;
+  /** Only this range unit, compared case-insensitively (RFC 9110 §14.1); another gives -2. Default: any. */
+  unit?: string;
 }
 
 /** Parses a Range header for a representation of `size` bytes. */
@@ -32,6 +35,9 @@ export function parseRange(size: number, header: string, options?: RangeOptions)
   if (eq <= 0) return -2;
   const ranges = [] as unknown as Ranges;
   ranges.type = header.slice(0, eq).trim();
+  // RFC 9110 §14.2: a server "MUST ignore a Range header field that contains a range unit it does
+  // not understand"; §14.1: "Range unit names are case-insensitive".
+  if (options?.unit !== undefined && ranges.type.toLowerCase() !== options.unit.toLowerCase()) return -2;
   let count = 0;
   let start = eq + 1;
   const length = header.length;
@@ -48,8 +54,14 @@ export function parseRange(size: number, header: string, options?: RangeOptions)
       if (++count > limit) return -2;
       const dash = header.indexOf('-', s);
       if (dash === -1 || dash >= e) return -2;
-      const first = digits(header, s, dash);
-      const last = digits(header, dash + 1, e);
+      // The grammar has no OWS around "-", but range-parser (Express, send) trims it, and so do we:
+      // 'bytes=0 - 4' is read as 'bytes=0-4'. Indices, not trimmed copies: no string per range.
+      let firstEnd = dash;
+      while (firstEnd > s && isSpace(header.charCodeAt(firstEnd - 1))) firstEnd--;
+      let lastStart = dash + 1;
+      while (lastStart < e && isSpace(header.charCodeAt(lastStart))) lastStart++;
+      const first = digits(header, s, firstEnd);
+      const last = digits(header, lastStart, e);
       if (first === -2 || last === -2) return -2;
       if (first === -1) {
         // suffix-range: the last `last` bytes. "-" alone is malformed.

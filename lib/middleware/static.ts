@@ -1,6 +1,7 @@
 // serveStatic(root, options): serves files under a directory for GET and HEAD, with index files,
 // dotfile rules, directory redirects, ETag/Last-Modified validators (RFC 9110 §8.8, §13), single
-// byte ranges (RFC 9233) and Cache-Control. Path safety lives in static-path.ts.
+// byte ranges (RFC 9110 §14, parsed by http/range.ts as req.range() parses them) and Cache-Control.
+// Path safety lives in static-path.ts.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,7 +12,8 @@ import { DEFAULT_TYPE, lookupType } from '../http/mime.js';
 import { escapeHtml } from '../http/escape.js';
 import { describe } from './bytes.js';
 import { isInside, resolveUnderRoot } from './static-path.js';
-import { parseRange } from './range.js';
+import { parseRange } from '../http/range.js';
+import type { RangeOptions } from '../http/range.js';
 import { VerifiedFiles, matches, type VerifiedFile } from './static-verified.js';
 import { evaluatePreconditions, ifRangeMatches } from './conditional.js';
 
@@ -104,6 +106,12 @@ function encodeLocation(s: string): string {
  * stream objects, no pipeline, no second read for EOF. Larger files are streamed with backpressure.
  */
 const SMALL_FILE = 64 * 1024;
+
+/**
+ * Range parsing as send does it (range-parser with combine: true): overlapping and adjacent ranges
+ * merge, so 'bytes=0-1,2-3' is one range; bytes only. One frozen object, not one per request.
+ */
+const STATIC_RANGE_OPTIONS: RangeOptions = Object.freeze({ combine: true, unit: 'bytes' });
 
 // O_NONBLOCK: opening a FIFO that was swapped in never blocks a thread-pool thread (regular files
 // ignore the flag); O_NOCTTY: a terminal device never becomes our controlling terminal.
@@ -355,19 +363,22 @@ export function serveStatic(root: string, options: StaticOptions = {}): StaticMi
     let end = size - 1;
     const rangeHeader = req.headers.range;
     if (acceptRanges && rangeHeader !== undefined && ifRangeMatches(req.headers, etag, mtime)) {
-      const range = parseRange(rangeHeader, size);
-      if (range.kind === 'unsatisfiable') {
+      // As send does: -2 (malformed, another unit, too many ranges) is ignored and the whole file
+      // sent; ranges that still are several after combining are too, since multipart/byteranges is
+      // not served (RFC 9110 §14.2: "A server MAY ignore the Range header field").
+      const ranges = parseRange(size, rangeHeader, STATIC_RANGE_OPTIONS);
+      if (ranges === -1) {
         fs.close(fd, noop);
-        // RFC 9233 §15.4.17: "SHOULD generate a Content-Range header field specifying the current length".
+        // RFC 9110 §15.5.17: "SHOULD generate a Content-Range header field specifying the current length".
         res.statusCode = 416;
         res.setHeader('Content-Range', `bytes */${size}`);
         res.removeHeader('Content-Type');
         res.end();
         return;
       }
-      if (range.kind === 'range') {
-        start = range.start;
-        end = range.end;
+      if (ranges !== -2 && ranges.length === 1) {
+        start = ranges[0]!.start;
+        end = ranges[0]!.end;
         res.statusCode = 206;
         res.setHeader('Content-Range', `bytes ${start}-${end}/${size}`);
       }

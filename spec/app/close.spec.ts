@@ -22,8 +22,9 @@ function get(port: number, path: string, agent?: http.Agent): Promise<{ status: 
 }
 
 describe('app.close()', () => {
-  it('lets in-flight requests finish, refuses new connections, closes idle keep-alive sockets', async () => {
-    const app = createApp();
+  it('lets in-flight requests finish, refuses new connections, closes idle keep-alive sockets', { timeout: 45_000 }, async () => {
+    // A closeTimeout far longer than the work: close() must end when the work does, not wait for it.
+    const app = createApp({ server: { closeTimeout: 60_000 } });
     app.get('/slow', async (req, res) => {
       await delay(150);
       res.end('slow done');
@@ -57,12 +58,14 @@ describe('app.close()', () => {
     assert.equal(r.body, 'slow done');
     assert.equal(r.headers.connection, 'close', 'the last response on a closing server says Connection: close');
     await closing;
-    assert.ok(Date.now() - started < 2000);
+    // 150 ms of work against a 60 s closeTimeout: a margin no loaded machine comes near.
+    assert.ok(Date.now() - started < 30_000, 'close() waited for closeTimeout');
     assert.equal(app.servers.size, 0);
     agent.destroy();
   });
 
-  it('forces connections closed after closeTimeout', async () => {
+  // The test's timeout stops it if close() never forces the connection closed.
+  it('forces connections closed after closeTimeout', { timeout: 10_000 }, async () => {
     const app = createApp({ server: { closeTimeout: 200 } });
     app.get('/never', () => {
       /* never answers */
@@ -76,7 +79,8 @@ describe('app.close()', () => {
     const t = Date.now();
     await app.close();
     const took = Date.now() - t;
-    assert.ok(took >= 150 && took < 2000, `took ${took} ms`);
+    // A lower bound only: timers never fire early, while a loaded machine may fire them late.
+    assert.ok(took >= 150, `took ${took} ms`);
     assert.equal(await pending, 'failed');
   });
 

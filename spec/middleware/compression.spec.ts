@@ -11,6 +11,9 @@ import { makeSite } from './static-fixture.js';
 
 const BIG = JSON.stringify({ items: Array.from({ length: 200 }, (_, i) => ({ id: i, name: 'item ' + i })) });
 
+/** State of the one /sse response in flight: how it ended, and how the client says it saw the first event. */
+const sse: { endedBy: 'client' | 'timeout' | undefined; firstSeen: () => void } = { endedBy: undefined, firstSeen: () => {} };
+
 const routes: Middleware = (req, res) => {
   const url = req.url!;
   if (url === '/big') {
@@ -60,7 +63,16 @@ const routes: Middleware = (req, res) => {
     res.setHeader('Content-Type', 'text/event-stream');
     res.write('data: first\n\n');
     (res as unknown as FlushableResponse).flush();
-    setTimeout(() => res.end('data: last\n\n'), 300);
+    // Ends once the client has seen the first event: an order, not a time. The 3 s fallback only
+    // keeps a missing flush from hanging the test (it then ends by 'timeout' and the test fails).
+    const end = (by: 'client' | 'timeout'): void => {
+      if (sse.endedBy !== undefined) return;
+      sse.endedBy = by;
+      clearTimeout(fallback);
+      res.end('data: last\n\n');
+    };
+    const fallback = setTimeout(() => end('timeout'), 3000);
+    sse.firstSeen = () => end('client');
     return;
   }
   res.statusCode = 404;
@@ -74,15 +86,15 @@ interface Got {
   text: string;
 }
 
-function get(port: number, path: string, acceptEncoding?: string, method = 'GET', onFirst?: (t: number) => void): Promise<Got> {
+function get(port: number, path: string, acceptEncoding?: string, method = 'GET', onData?: (soFar: Buffer) => void): Promise<Got> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = {};
     if (acceptEncoding !== undefined) headers['accept-encoding'] = acceptEncoding;
     const req = http.request({ port, host: '127.0.0.1', path, method, headers, timeout: 5000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => {
-        if (chunks.length === 0) onFirst?.(Date.now());
         chunks.push(c);
+        onData?.(Buffer.concat(chunks));
       });
       res.on('end', () => {
         const raw = Buffer.concat(chunks);
@@ -177,12 +189,21 @@ describe('compression()', { timeout: 20000 }, () => {
   });
 
   it('flush() pushes data out before the end (server-sent events)', async () => {
-    let first = 0;
-    const start = Date.now();
-    const r = await get(s.port, '/sse', 'gzip', 'GET', (t) => (first = t));
+    sse.endedBy = undefined;
+    // Seen means decompressed: the gzip header alone arrives without any flush.
+    const r = await get(s.port, '/sse', 'gzip', 'GET', (soFar) => {
+      let text = '';
+      try {
+        text = zlib.gunzipSync(soFar, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).toString();
+      } catch {
+        return; // not even a whole gzip header yet
+      }
+      if (text.includes('data: first')) sse.firstSeen();
+    });
     assert.equal(r.headers['content-encoding'], 'gzip');
     assert.equal(r.text, 'data: first\n\ndata: last\n\n');
-    assert.ok(first - start < 250, `first bytes after ${first - start} ms`);
+    // The response ended because the client had the first event, not by the server's fallback.
+    assert.equal(sse.endedBy, 'client', 'the first event reached the client only at the end');
   });
 
   it('a client leaving mid-stream does not hurt the server', async () => {

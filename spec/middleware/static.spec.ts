@@ -129,6 +129,50 @@ describe('serveStatic()', { timeout: 20000 }, () => {
     assert.equal((await r.text()).length, 20);
   });
 
+  it('Range edge cases, as send (range-parser with combine: true) answers them', async () => {
+    // a.txt is '0123456789abcdefghij' (20 bytes). [range, status, Content-Range, body]
+    const cases: [string, number, string | null, string][] = [
+      // Several ranges: combined first; one left is served, several left give the whole file.
+      ['bytes=2-5, 100-200', 206, 'bytes 2-5/20', '2345'], // one satisfiable, one past the end
+      ['bytes=0-1,2-3', 206, 'bytes 0-3/20', '0123'], // adjacent: merged
+      ['bytes=5-9, 0-6', 206, 'bytes 0-9/20', '0123456789'], // overlapping: merged
+      ['bytes=0-1,4-5', 200, null, '0123456789abcdefghij'], // two ranges remain: whole file
+      ['bytes=20-30, 40-', 416, 'bytes */20', ''], // none satisfiable
+      // Digit runs past 15 characters: leading zeros keep the value, huge values are past the end.
+      ['bytes=0000000000000000002-5', 206, 'bytes 2-5/20', '2345'],
+      ['bytes=99999999999999999999-', 416, 'bytes */20', ''],
+      ['bytes=' + '9'.repeat(400) + '-', 416, 'bytes */20', ''],
+      ['bytes=18-99999999999999999999', 206, 'bytes 18-19/20', 'ij'],
+      // Whitespace: OWS around ranges and, as range-parser trims it, around the dash.
+      ['bytes= 2-5 ', 206, 'bytes 2-5/20', '2345'],
+      ['bytes=2 - 5', 206, 'bytes 2-5/20', '2345'],
+      ['bytes=\t2-5,\t3-4', 206, 'bytes 2-5/20', '2345'],
+      // Suffix ranges. RFC 9110 §14.1.3: "If the selected representation is shorter than the
+      // specified suffix-length, the entire representation is used" (range-parser says 416 here).
+      ['bytes=-0', 416, 'bytes */20', ''],
+      ['bytes=-50', 206, 'bytes 0-19/20', '0123456789abcdefghij'],
+      ['bytes=-' + '9'.repeat(400), 206, 'bytes 0-19/20', '0123456789abcdefghij'],
+      // RFC 9110 §14.1: range units are case-insensitive; another unit is ignored (§14.2).
+      ['BYTES=2-5', 206, 'bytes 2-5/20', '2345'],
+      ['items=2-5', 200, null, '0123456789abcdefghij'],
+      // Malformed: ignored, the whole file. last < first is invalid (RFC 9110 §14.1.1).
+      ['bytes=abc', 200, null, '0123456789abcdefghij'],
+      ['bytes=2-5,x', 200, null, '0123456789abcdefghij'],
+      ['bytes=5-2', 200, null, '0123456789abcdefghij'],
+      ['bytes=', 200, null, '0123456789abcdefghij'],
+      // More ranges than the parser's cap (100): ignored, even though they would combine.
+      ['bytes=' + '0-0,'.repeat(101), 200, null, '0123456789abcdefghij'],
+    ];
+    for (const [range, status, contentRange, body] of cases) {
+      const r = await fetch(s.url + '/a.txt', { headers: { range } });
+      const label = range.slice(0, 40);
+      assert.equal(r.status, status, label);
+      assert.equal(r.headers.get('content-range'), contentRange, label);
+      assert.equal(await r.text(), body, label);
+      if (status !== 416) assert.equal(r.headers.get('content-length'), String(body.length), label);
+    }
+  });
+
   it('symlinks inside the root are served; those leading out are refused by default', async () => {
     assert.equal(await (await fetch(s.url + '/link-in.txt')).text(), '0123456789abcdefghij');
     assert.equal((await fetch(strict.url + '/link-out.txt')).status, 403);

@@ -3,6 +3,8 @@
 // check that compares a small and a large input by ratio, never by absolute time.
 
 import fc from 'fast-check';
+import { cpuGrowth } from '../helpers/cpu-time.js';
+import type { Growth } from '../helpers/cpu-time.js';
 
 /** The seed of every property run; fast-check prints it (with the shrink path) on failure. */
 export const SEED = process.env['KEEL_FUZZ_SEED'] !== undefined ? Number(process.env['KEEL_FUZZ_SEED']) : 0x6b65656c;
@@ -51,44 +53,16 @@ export function prototypeClean(): boolean {
 }
 const PROTO_KEYS = Object.getOwnPropertyNames(Object.prototype).length;
 
-function cpuMicros(fn: () => void, times: number): number {
-  const start = process.cpuUsage();
-  for (let i = 0; i < times; i++) fn();
-  const used = process.cpuUsage(start);
-  return used.user + used.system;
-}
-
-export interface LinearityResult {
-  small: number;
-  large: number;
-  /** CPU time per input byte, large over small: about 1 when linear, about 100 when quadratic. */
-  ratio: number;
-}
-
 /**
- * Times `fn(small)` repeated until it has consumed as many bytes as one `fn(large)`, best of
- * `rounds` interleaved runs each, and returns the per-byte cost ratio. Linear code gives ~1;
- * a quadratic one, with 1 MiB against 10 KiB, gives ~100.
+ * Times `fn(small)` repeated until it has consumed as many bytes as one `fn(large)`, best of a few
+ * interleaved rounds (spec/helpers/cpu-time.ts), and returns the per-byte cost ratio. Linear code
+ * gives ~1; a quadratic one, with 1 MiB against 10 KiB, gives ~100.
  */
-export function linearity(fn: (input: string) => unknown, small: string, large: string, rounds = 3): LinearityResult {
-  const reps = Math.max(1, Math.round(large.length / small.length));
-  const runSmall = (): void => {
-    fn(small);
-  };
-  const runLarge = (): void => {
-    fn(large);
-  };
-  cpuMicros(runSmall, reps); // warm up the JIT on both shapes
-  cpuMicros(runLarge, 1);
-  let bestSmall = Infinity;
-  let bestLarge = Infinity;
-  for (let i = 0; i < rounds; i++) {
-    bestSmall = Math.min(bestSmall, cpuMicros(runSmall, reps));
-    bestLarge = Math.min(bestLarge, cpuMicros(runLarge, 1));
-  }
-  // A floor of 1 ms keeps timer granularity from turning two tiny numbers into a big ratio.
-  const ratio = Math.max(bestLarge, 1000) / Math.max(bestSmall, 1000);
-  return { small: bestSmall, large: bestLarge, ratio };
+export function linearity(fn: (input: string) => unknown, small: string, large: string): Growth {
+  return cpuGrowth((size) => {
+    const input = size === small.length ? small : large;
+    return () => fn(input);
+  }, small.length, large.length);
 }
 
 /** The bound the linearity specs hold: far below the ~100 a quadratic parser shows. */

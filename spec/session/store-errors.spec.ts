@@ -132,7 +132,8 @@ test('a hanging store fails the request with 503 after storeTimeout, on load and
       const reply = await client.get('/inc');
       assert.equal(reply.status, 503, fail);
       const took = Date.now() - started;
-      assert.ok(took >= 150 && took < 3000, `${fail} took ${took} ms`);
+      // A lower bound only: timers never fire early; the test's timeout stops a request that hangs.
+      assert.ok(took >= 150, `${fail} took ${took} ms`);
     }
     assert.equal((errors.at(-1) as { code?: string }).code, 'KEEL_SESSION_STORE_TIMEOUT');
     store.fail = undefined;

@@ -84,10 +84,9 @@ test('app.close() sends 1001 and is bounded by closeTimeout when a peer never an
   const c = await RawClient.open(running.port, handshakeRequest('/quiet'));
   c.send(frame(0x9, 'x'));
   await c.frame(0xa);
-  const started = Date.now();
+  // Bounded: within() fails a close() that waits on the silent peer (no wall-clock bound tighter
+  // than that, which a loaded machine could miss).
   await within(running.close(), 3000, 'app.close()');
-  const took = Date.now() - started;
-  assert.ok(took < 2000, `took ${took} ms`);
   assert.equal((await c.closeFrame()).code, 1001);
   await c.until(() => c.closed, 'socket closed');
 });

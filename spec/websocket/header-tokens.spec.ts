@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hasToken, parseExtensions, parseTokenList } from '../../lib/websocket/header-tokens.js';
+import { LINEAR_GROWTH, assertGrowth, cpuGrowth } from '../helpers/cpu-time.js';
 
 test('token lists: OWS, empty elements, invalid characters', () => {
   assert.deepEqual(parseTokenList('a, b ,c'), ['a', 'b', 'c']);
@@ -40,30 +41,22 @@ test('__proto__ and constructor are plain keys', () => {
 });
 
 test('linear time on long runs of spaces, commas and semicolons', () => {
-  // CPU time of a 10x longer input, as a ratio (absolute times mean nothing on a shared machine):
-  // linear parsing gives about 10, a quadratic one about 100.
-  const cpu = (input: string): number => {
-    let best = Infinity;
-    for (let run = 0; run < 3; run++) {
-      const start = process.cpuUsage();
-      for (let i = 0; i < 5; i++) {
-        parseTokenList(input);
-        parseExtensions(input);
-      }
-      const used = process.cpuUsage(start);
-      best = Math.min(best, used.user + used.system);
-    }
-    return Math.max(best, 1);
-  };
+  // CPU time per character at 10x the input over that at 1x (absolute times mean nothing on a
+  // shared machine): linear parsing gives about 1, a quadratic one about 10.
   const shapes: ((n: number) => string)[] = [
     (n) => ' '.repeat(n) + 'x',
     (n) => ','.repeat(n),
     (n) => 'a' + ' '.repeat(n) + 'b',
     (n) => 'a;'.repeat(n / 2),
   ];
-  for (const shape of shapes) {
-    const small = cpu(shape(20_000));
-    const large = cpu(shape(200_000));
-    assert.ok(large / small < 40, `10x the input took ${(large / small).toFixed(1)}x the time`);
+  for (const [i, shape] of shapes.entries()) {
+    const growth = cpuGrowth((n) => {
+      const input = shape(n);
+      return () => {
+        parseTokenList(input);
+        parseExtensions(input);
+      };
+    }, 20_000, 200_000);
+    assertGrowth(`shape #${i}`, growth, LINEAR_GROWTH);
   }
 });
