@@ -208,29 +208,66 @@ async function echoRaw() {
 
 const echo = process.env.KEEL_BENCH_WS_CLIENT === 'ws' ? echoWithWs : echoRaw;
 
+/**
+ * Open + close on the raw client: the opening handshake (checked), a masked Close frame with 1000,
+ * the server's Close frame (code checked), then the server ends TCP first (§7.1.1) and we end ours.
+ */
+const CLOSE_1000 = (() => {
+  const frame = Buffer.from([0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8]);
+  crypto.randomBytes(4).copy(frame, 2);
+  for (let i = 0; i < 2; i++) frame[6 + i] ^= frame[2 + i];
+  return frame;
+})();
+
+async function openCloseRaw() {
+  const { socket, rest } = await openRaw();
+  await new Promise((resolve, reject) => {
+    let got = rest;
+    socket.on('data', (chunk) => { got = got.length === 0 ? chunk : Buffer.concat([got, chunk]); });
+    socket.once('end', () => {
+      // An unmasked Close frame, 2-byte body: 0x88 0x02 0x03 0xe8 (1000).
+      if (got.length !== 4 || got[0] !== 0x88 || got[1] !== 0x02 || got.readUInt16BE(2) !== 1000) {
+        reject(new Error(`close handshake: got ${got.toString('hex')}`));
+      }
+      socket.end();
+    });
+    socket.once('close', resolve);
+    socket.once('error', reject);
+    socket.resume();
+    socket.write(CLOSE_1000);
+  });
+}
+
+async function openCloseWithWs() {
+  const ws = await open();
+  await new Promise((resolve, reject) => {
+    ws.once('close', (code) => (code === 1000 ? resolve() : reject(new Error(`close code ${code}`))));
+    ws.close(1000);
+  });
+}
+
 async function handshake() {
+  const openClose = process.env.KEEL_BENCH_WS_CLIENT === 'ws' ? openCloseWithWs : openCloseRaw;
   let count = 0;
   let stopped = false;
   const loop = async () => {
     while (!stopped) {
-      const ws = await open();
-      await new Promise((resolve, reject) => {
-        ws.once('close', (code) => (code === 1000 ? resolve() : reject(new Error(`close code ${code}`))));
-        ws.close(1000);
-      });
+      await openClose();
       count++;
     }
   };
   process.send({ type: 'start' });
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   const loops = [];
   for (let i = 0; i < conns; i++) loops.push(loop().catch((e) => fail(e.message)));
   await new Promise((r) => setTimeout(r, durationMs));
   stopped = true;
   const counted = count;
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
   await Promise.all(loops);
-  process.send({ type: 'done', count: counted, seconds });
+  process.send({ type: 'done', count: counted, seconds, clientCpu: cpu.user + cpu.system });
 }
 
 async function idle() {
