@@ -385,11 +385,9 @@ const appPrototype = {
       }
       options = resolved;
     }
-    const ws = acceptUpgrade(req, socket, head, options, this.topics);
+    // In this.websockets until its connection closes (the WebSocket leaves the set itself).
+    const ws = acceptUpgrade(req, socket, head, options, this.topics, this.websockets);
     if (ws === undefined) return;
-    const websockets = this.websockets;
-    websockets.add(ws);
-    ws.once('close', () => websockets.delete(ws));
     try {
       const ret = handler(ws, req);
       if (ret !== null && typeof ret === 'object' && typeof (ret as PromiseLike<unknown>).then === 'function') {

@@ -59,9 +59,9 @@ function firstValue(value: string | string[] | undefined): string | undefined {
 
 /**
  * Validates an upgrade request and, when it is a valid WebSocket opening handshake, answers 101,
- * feeds `head` to the new socket and returns it. Otherwise answers 400 (malformed), 426 (wrong
- * version, with `Sec-WebSocket-Version: 13`) or 403 (refused origin), closes the socket, and
- * returns undefined.
+ * feeds `head` to the new socket and returns it (in `registry` until its connection closes).
+ * Otherwise answers 400 (malformed), 426 (wrong version, with `Sec-WebSocket-Version: 13`) or
+ * 403 (refused origin), closes the socket, and returns undefined.
  */
 export function acceptUpgrade(
   req: IncomingMessage,
@@ -69,6 +69,7 @@ export function acceptUpgrade(
   head: Buffer,
   options: ResolvedWebSocketOptions,
   topics?: TopicRegistry,
+  registry?: Set<WebSocket>,
 ): WebSocket | undefined {
   if (socket.destroyed) return undefined;
   const headers = req.headers;
@@ -152,7 +153,7 @@ export function acceptUpgrade(
   // Bytes that came with the request go back into the socket: they are read, like everything
   // after them, once the WebSocket starts reading (setImmediate), after the caller's listeners.
   if (head.length > 0) socket.unshift(head);
-  return new WebSocket(socket, options, { client: false, protocol, topics });
+  return new WebSocket(socket, options, { client: false, protocol, topics, registry });
 }
 
 function reject(socket: Duplex, status: number, reason: string): undefined {

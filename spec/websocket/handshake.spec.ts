@@ -2,7 +2,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACCEPT, KEY, RawClient, frame, handshakeRequest, startServer, within } from './support.js';
+import { once } from 'node:events';
+import { ACCEPT, KEY, RawClient, closeFrame, frame, handshakeRequest, startServer, waitFor, within } from './support.js';
 
 function raw(lines: string[]): string {
   return lines.join('\r\n') + '\r\n\r\n';
@@ -226,5 +227,43 @@ test('a handler that attaches its listeners after a few awaits still gets the fi
     c.destroy();
   } finally {
     await srv.close();
+  }
+});
+
+test('acceptUpgrade keeps the socket in a registry until its connection closes, refused ones never', async () => {
+  const http = await import('node:http');
+  const { acceptUpgrade } = await import('../../lib/websocket/handshake.js');
+  const { resolveWebSocketOptions } = await import('../../lib/websocket/options.js');
+  type WS = import('../../lib/websocket/websocket.js').WebSocket;
+  const registry = new Set<WS>();
+  const accepted: WS[] = [];
+  let inRegistryAtClose: boolean | undefined;
+  const server = http.createServer();
+  server.on('upgrade', (req, socket, head) => {
+    const ws = acceptUpgrade(req, socket, head, resolveWebSocketOptions({}), undefined, registry);
+    if (ws === undefined) return;
+    accepted.push(ws);
+    // The socket has left the registry by the time 'close' listeners run.
+    ws.on('close', () => (inRegistryAtClose = registry.has(ws)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (server.address() as { port: number }).port;
+    const refused = await RawClient.open(port, handshakeRequest('/', '').replace(KEY, 'short'));
+    assert.match(refused.response, /^HTTP\/1.1 400/);
+    assert.equal(registry.size, 0);
+
+    const c = await RawClient.open(port);
+    await waitFor(() => accepted.length === 1, 'the server-side WebSocket');
+    assert.deepEqual([...registry], accepted);
+    c.send(closeFrame(1000));
+    assert.equal((await c.closeFrame()).code, 1000);
+    if (accepted[0].readyState !== 3) await within(once(accepted[0], 'close'), 3000, 'server close');
+    assert.equal(registry.size, 0);
+    assert.equal(inRegistryAtClose, false);
+    c.destroy();
+  } finally {
+    server.closeAllConnections();
+    server.close();
   }
 });
