@@ -66,7 +66,11 @@ export class HeaderFields {
 
   /** Sets a field; `name` and `value` must have been checked (checkField). */
   set(name: string, value: FieldValue): void {
-    const key = name.toLowerCase();
+    this.setKnown(name.toLowerCase(), name, value);
+  }
+
+  /** Sets a field whose lowercase name `key` the caller knows already. */
+  setKnown(key: string, name: string, value: FieldValue): void {
     const i = this.indexOf(key);
     if (i === -1) this.entries.push(key, name, value);
     else {

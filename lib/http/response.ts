@@ -48,6 +48,17 @@ export class Response extends http.ServerResponse<Request> {
   // name or value, a name that is not a string) is left to node's own method, so the errors are
   // node's exactly.
 
+  /**
+   * Sets a field whose name and value Keel made itself (a constant type, a length, a computed
+   * ETag): nothing to check. `key` is the name in lowercase. (node checks every field again as it
+   * writes the head, so this saves time, not safety.)
+   */
+  private setOwnField(key: string, name: string, value: string | number): void {
+    const fields = this.headerFields;
+    if (fields === undefined || this.headersSent) this.setHeader(name, value);
+    else fields.setKnown(key, name, value);
+  }
+
   override setHeader(name: string, value: number | string | readonly string[]): this {
     const fields = this.headerFields;
     if (fields === undefined || this.headersSent) return super.setHeader(name, value);
@@ -324,7 +335,7 @@ export class Response extends http.ServerResponse<Request> {
     if (typeof chunk === 'string') {
       // The common case (no type yet) sets the final value directly: no parsing on the hot path.
       const type = this.getHeader('content-type');
-      if (type === undefined) this.setHeader('Content-Type', 'text/html; charset=utf-8');
+      if (type === undefined) this.setOwnField('content-type', 'Content-Type', 'text/html; charset=utf-8');
       else if (typeof type === 'string') {
         const withCharset = setCharset(type, 'utf-8');
         if (withCharset !== type) this.setHeader('Content-Type', withCharset);
@@ -338,10 +349,15 @@ export class Response extends http.ServerResponse<Request> {
     if (chunk !== undefined) {
       // The byte length is computed once, for Content-Length and the ETag both.
       const length = typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.byteLength;
-      this.setHeader('Content-Length', length);
+      this.setOwnField('content-length', 'Content-Length', length);
       if (this.getHeader('etag') === undefined) {
-        const tag = this.makeETag(chunk, length);
-        if (tag !== undefined) this.setHeader('ETag', tag);
+        const setting = settingOf(this.app, 'etag', 'weak');
+        if (setting === 'weak' || setting === true || setting === 'strong') {
+          this.setOwnField('etag', 'ETag', entityTag(chunk, setting !== 'strong', length));
+        } else if (typeof setting === 'function') {
+          const tag: unknown = (setting as (body: string | Uint8Array) => unknown)(chunk);
+          if (typeof tag === 'string') this.setHeader('ETag', tag); // the user's text: checked
+        }
       }
     }
     const req = this.req;
@@ -364,16 +380,6 @@ export class Response extends http.ServerResponse<Request> {
     return this;
   }
 
-  private makeETag(chunk: string | Uint8Array, length: number): string | undefined {
-    const setting = settingOf(this.app, 'etag', 'weak');
-    if (setting === false) return undefined;
-    if (typeof setting === 'function') {
-      const tag: unknown = (setting as (body: string | Uint8Array) => unknown)(chunk);
-      return typeof tag === 'string' ? tag : undefined;
-    }
-    return entityTag(chunk, setting !== 'strong', length);
-  }
-
   /** Sends `value` as JSON (settings: 'json replacer', 'json spaces', 'json escape'). */
   json(value: unknown): this {
     const replacer = settingOf(this.app, 'json replacer', undefined) as ((this: unknown, key: string, value: unknown) => unknown) | undefined;
@@ -382,7 +388,7 @@ export class Response extends http.ServerResponse<Request> {
     if (body !== undefined && settingOf(this.app, 'json escape', false) === true) body = escapeJson(body);
     if (this.headersSent) this.setHeader('Content-Length', 0); // node's ERR_HTTP_HEADERS_SENT
     const type = this.getHeader('content-type');
-    if (type === undefined) this.setHeader('Content-Type', 'application/json; charset=utf-8');
+    if (type === undefined) this.setOwnField('content-type', 'Content-Type', 'application/json; charset=utf-8');
     else if (typeof type === 'string') {
       const withCharset = setCharset(type, 'utf-8');
       if (withCharset !== type) this.setHeader('Content-Type', withCharset);

@@ -10,6 +10,7 @@ export class StaticMatcher implements PathMatcher {
   readonly keys: readonly string[] = [];
   readonly firstSegment: string | undefined;
   readonly isStatic = true;
+  readonly everyPath: boolean;
   private readonly literal: string;
   private readonly options: PathOptions;
 
@@ -17,6 +18,7 @@ export class StaticMatcher implements PathMatcher {
     this.literal = options.caseSensitive ? literal : foldLiteral(literal);
     this.firstSegment = firstSegment;
     this.options = options;
+    this.everyPath = literal === '' && !options.end;
   }
 
   match(path: string): PathMatch | null {

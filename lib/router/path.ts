@@ -52,6 +52,11 @@ export interface PathMatcher {
   readonly firstSegment: string | undefined;
   /** No params, wildcards, groups or RegExp. */
   readonly isStatic: boolean;
+  /**
+   * Set when the pattern is the root prefix (`use()` with no path, or '/'): it matches every path
+   * that starts with '/', strips nothing and has no params, so the router need not call match().
+   */
+  readonly everyPath?: boolean;
   /** `path`: the raw (still %-encoded) pathname, starting with '/', without the query. */
   match(path: string): PathMatch | null;
 }

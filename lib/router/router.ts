@@ -245,6 +245,8 @@ class RouterDispatch implements Dispatcher {
   private paramCalled: Record<string, string> | undefined;
   /** Methods of routes whose path matched, for an automatic OPTIONS answer. */
   private allowed: string[] | undefined;
+  /** req.params for layers that match every path (see advance()); made on first use. */
+  private noParams: Params | undefined = undefined;
 
   // The router's fields, read once per dispatch. Routers and apps are functions carrying many
   // properties, which V8 keeps in slow dictionary mode; this object's fields are fast to read in
@@ -318,15 +320,25 @@ class RouterDispatch implements Dispatcher {
         layer = stack[this.i++]!;
       }
       if (error !== undefined && layer.route !== undefined) continue;
-      let m;
-      try {
-        m = layer.matcher.match(path);
-      } catch (e) {
-        // A param that fails to %-decode: a 400 that error handlers can see.
-        if (error === undefined) error = e;
-        continue;
+      let matched = 0;
+      let params: Params;
+      if (layer.matcher.everyPath === true && path.charCodeAt(0) === 47 /* / */) {
+        // Middleware used at the root, the commonest layer: no match() call, no match object, and
+        // one empty params object shared by all such layers of this dispatch.
+        params = this.noParams ??= Object.create(null) as Params;
+      } else {
+        let m;
+        try {
+          m = layer.matcher.match(path);
+        } catch (e) {
+          // A param that fails to %-decode: a 400 that error handlers can see.
+          if (error === undefined) error = e;
+          continue;
+        }
+        if (m === null) continue;
+        matched = m.matched;
+        params = m.params;
       }
-      if (m === null) continue;
       const route = layer.route;
       let key: string | undefined;
       if (route !== undefined) {
@@ -340,11 +352,11 @@ class RouterDispatch implements Dispatcher {
         continue; // error middleware only sees errors, other middleware (and routers) only requests
       }
 
-      req.params = this.mergeParams ? mergeParams(this.parentParams, m.params) : m.params;
+      req.params = this.mergeParams ? mergeParams(this.parentParams, params) : params;
       if (this.paramHandlerMap !== undefined && layer.keys.length !== 0) {
-        return new ParamDispatch(this, layer, key, m.matched, path, error).advance(undefined);
+        return new ParamDispatch(this, layer, key, matched, path, error).advance(undefined);
       }
-      return this.call(layer, key, m.matched, path, error);
+      return this.call(layer, key, matched, path, error);
     }
     return this.exit(error);
   }

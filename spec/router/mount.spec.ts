@@ -80,6 +80,37 @@ describe('mounting', () => {
     });
   });
 
+  it('middleware used at the root sees empty null-prototype params, or the parent\'s with mergeParams', async () => {
+    const app = createApp();
+    const seen: unknown[] = [];
+    const look = (where: string) => (req: Request, res: Response, next: NextFunction) => {
+      seen.push({ where, params: { ...req.params }, nullProto: Object.getPrototypeOf(req.params) === null });
+      void next();
+    };
+    const merged = Router({ mergeParams: true });
+    merged.use(look('merged root'));
+    merged.get('/x', (req, res) => json(res, seen));
+    const isolated = Router();
+    isolated.use(look('isolated root'));
+    isolated.use('/', look('isolated slash'));
+    isolated.get('/x', (req, res) => json(res, seen));
+    app.use(look('app root'));
+    app.use('/u/:user/m', merged);
+    app.use('/u/:user/i', isolated);
+    await withApp(app, async (url) => {
+      assert.deepEqual(await (await fetch(url + '/u/ann/m/x')).json(), [
+        { where: 'app root', params: {}, nullProto: true },
+        { where: 'merged root', params: { user: 'ann' }, nullProto: true },
+      ]);
+      seen.length = 0;
+      assert.deepEqual(await (await fetch(url + '/u/bob/i/x')).json(), [
+        { where: 'app root', params: {}, nullProto: true },
+        { where: 'isolated root', params: {}, nullProto: true },
+        { where: 'isolated slash', params: {}, nullProto: true },
+      ]);
+    });
+  });
+
   it('params are %-decoded; malformed encoding is a 400', async () => {
     const app = createApp();
     app.get('/files/:name', (req, res) => json(res, { name: req.params.name }));
