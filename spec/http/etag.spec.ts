@@ -3,7 +3,11 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import http from 'node:http';
 import { entityTag } from '../../lib/http/etag.js';
+import { createApp } from '../../lib/index.js';
+import { withApp } from '../helpers/listen.js';
 
 test('small-body weak tags are stable and tell 200,000 near-identical bodies apart', () => {
   assert.equal(entityTag('{"id":"42"}', true), entityTag('{"id":"42"}', true));
@@ -24,7 +28,31 @@ test('small-body weak tags are stable and tell 200,000 near-identical bodies apa
 test('bytes hash like the latin-1 string of the same bytes; strong and large bodies use SHA-1', () => {
   assert.equal(entityTag(Buffer.from('hello'), true), entityTag('hello', true));
   assert.equal(entityTag('hello', false), '"5-qvTGHdzF6KLavt4PO0gs2a6pQ00"');
-  const big = 'a'.repeat(5000);
-  assert.match(entityTag(big, true), /^W\/"1388-[A-Za-z0-9+/]{27}"$/);
+  assert.equal(entityTag('a'.repeat(5000), false), '"1388-' + createHash('sha1').update('a'.repeat(5000)).digest('base64').slice(0, 27) + '"');
+  assert.match(entityTag('a'.repeat(5000), true), /^W\/"1388-[A-Za-z0-9+/]{27}"$/);
   assert.equal(entityTag('', true), 'W/"0-2jmj7l5rSw0yVb/vlWAYkK/YBwk"');
+});
+
+test('res.send() of long text: a weak tag over its UTF-8 bytes, the same for HEAD, 304 when it matches', { timeout: 5000 }, async () => {
+  const text = 'é'.repeat(300) + 'end';
+  const app = createApp();
+  app.get('/', (req, res) => { res.send(text); });
+  await withApp(app, async (url) => {
+    const r = await fetch(url);
+    const tag = r.headers.get('etag');
+    assert.equal(await r.text(), text);
+    assert.equal(r.headers.get('content-length'), String(Buffer.byteLength(text)));
+    assert.equal(tag, entityTag(text, true));
+    assert.equal(tag, entityTag(Buffer.from(text), true));
+    const head = await fetch(url, { method: 'HEAD' });
+    assert.equal(head.headers.get('etag'), tag);
+    // node:http, not fetch: fetch adds Cache-Control: no-cache to a conditional request.
+    const status = await new Promise<number>((resolve, reject) => {
+      http.get(url, { headers: { 'If-None-Match': tag! } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      }).on('error', reject);
+    });
+    assert.equal(status, 304);
+  });
 });
