@@ -29,6 +29,11 @@ export class Layer {
   readonly keys: readonly string[];
   /** Whether the path was compiled case-sensitively (route lookup groups by it). */
   readonly caseSensitive: boolean;
+  /**
+   * The matcher's everyPath, copied here: read once per layer per request, and a Layer field is
+   * one monomorphic load where matchers of several classes would make the read polymorphic.
+   */
+  readonly everyPath: boolean;
 
   constructor(matcher: PathMatcher, handle: AnyHandler | undefined, route: Route | undefined, caseSensitive: boolean) {
     this.matcher = matcher;
@@ -39,6 +44,7 @@ export class Layer {
     this.mounted = m;
     this.isError = handle !== undefined && m === undefined && handle.length === 4;
     this.keys = matcher.keys;
+    this.everyPath = matcher.everyPath === true;
   }
 }
 

@@ -322,7 +322,7 @@ class RouterDispatch implements Dispatcher {
       if (error !== undefined && layer.route !== undefined) continue;
       let matched = 0;
       let params: Params;
-      if (layer.matcher.everyPath === true && path.charCodeAt(0) === 47 /* / */) {
+      if (layer.everyPath && path.charCodeAt(0) === 47 /* / */) {
         // Middleware used at the root, the commonest layer: no match() call, no match object, and
         // one empty params object shared by all such layers of this dispatch.
         params = this.noParams ??= Object.create(null) as Params;
