@@ -16,31 +16,14 @@ import http from 'node:http';
 export type FieldValue = number | string | readonly string[];
 
 // RFC 9110 §5.6.2: token = 1*tchar; tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" /
-// "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA. A table lookup per character, no regex.
-const TCHAR = new Uint8Array(128);
-for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TCHAR[c.charCodeAt(0)] = 1;
-
-/** Whether `name` is a valid field name (a token). */
-function isFieldName(name: string): boolean {
-  const length = name.length;
-  if (length === 0) return false;
-  for (let i = 0; i < length; i++) {
-    const c = name.charCodeAt(i);
-    if (c >= 128 || TCHAR[c] === 0) return false;
-  }
-  return true;
-}
-
+// "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA.
 // RFC 9110 §5.5: field-value = *field-content, made of VCHAR, SP, HTAB and obs-text (0x80-0xFF);
 // "a recipient of CR, LF, or NUL within a field value MUST either reject the message or replace
 // each of those characters with SP". Node rejects every other control character as well; so do we.
-function isFieldText(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if ((c < 0x20 && c !== 0x09) || c === 0x7f || c > 0xff) return false;
-  }
-  return true;
-}
+// Both are single character classes (no backtracking, linear time), and V8 compiles them to
+// machine code that checks a character in less time than a charCodeAt() loop takes (measured).
+const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const NOT_FIELD_TEXT = /[^\t\x20-\x7e\x80-\xff]/;
 
 /**
  * Checks a field as node's setHeader() does, throwing node's own errors (ERR_INVALID_HTTP_TOKEN,
@@ -48,9 +31,9 @@ function isFieldText(value: string): boolean {
  * unusual goes to node's validators, so the rules are node's exactly.
  */
 export function checkField(name: string, value: unknown): void {
-  if (typeof name !== 'string' || !isFieldName(name)) http.validateHeaderName(name as string);
+  if (typeof name !== 'string' || !FIELD_NAME.test(name)) http.validateHeaderName(name as string);
   if (typeof value === 'number') return;
-  if (typeof value !== 'string' || !isFieldText(value)) http.validateHeaderValue(name, value as string);
+  if (typeof value !== 'string' || NOT_FIELD_TEXT.test(value)) http.validateHeaderValue(name, value as string);
 }
 
 /** The fields of one response, in the order they were first set. */
