@@ -73,6 +73,10 @@ export class HeaderFields {
     this.entries[i + 2] = list;
   }
 
+  isEmpty(): boolean {
+    return this.entries.length === 0;
+  }
+
   get(key: string): FieldValue | undefined {
     const i = this.indexOf(key);
     return i === -1 ? undefined : (this.entries[i + 2] as FieldValue);

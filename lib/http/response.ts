@@ -124,8 +124,9 @@ export class Response extends http.ServerResponse<Request> {
   ): this {
     const fields = this.headerFields;
     const code = statusCode | 0;
-    // Adopted responses, a second head, a bad status: node's own method (and its errors).
-    if (fields === undefined || this.headersSent || code < 100 || code > 999) {
+    // Adopted responses, a second head, a bad status: node's own method (and its errors). Nothing
+    // set before: node's own fast path too (and, as in node, getHeader() will not see these fields).
+    if (fields === undefined || fields.isEmpty() || this.headersSent || code < 100 || code > 999) {
       return super.writeHead(statusCode, reason as string, headers);
     }
     const message = typeof reason === 'string' ? reason : undefined;

@@ -145,6 +145,15 @@ test('writeHead merges its fields over those set before, in every form node take
     attempt(log, () => res.headersSent);
   });
   assert.deepEqual(after.log, ['set', 'given', true]);
+  // With nothing set before, node does not keep writeHead()'s fields for getHeader(); neither do we.
+  // (Not for the adopted response: the field node set and removed before left node's store in place.)
+  const only: Script = (res, log) => {
+    res.writeHead(200, { 'X-Only': 'given' });
+    attempt(log, () => res.getHeader('x-only'));
+    attempt(log, () => res.getHeaderNames());
+  };
+  assert.deepEqual((await run('node', only)).log, ['undefined', []]);
+  assert.deepEqual((await run('keel', only)).log, ['undefined', []]);
 });
 
 test('bad input gets node\'s own errors, and nothing is stored', { timeout: 10_000 }, async () => {
