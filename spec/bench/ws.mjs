@@ -11,7 +11,10 @@ export const WS_TARGETS = ['ws', 'keel'];
 export async function startWsServers() {
   const servers = {};
   for (const t of WS_TARGETS) {
-    servers[t] = await startServer(path.join(here, 'servers', `ws-${t}.mjs`), [], ['--expose-gc']);
+    // The young generation is pinned to one size (the same for both servers): V8 otherwise grows
+    // and shrinks it with the allocation rate, and its committed pages would swing the RSS delta
+    // of the idle-memory measurement by more than the connections themselves use.
+    servers[t] = await startServer(path.join(here, 'servers', `ws-${t}.mjs`), [], ['--expose-gc', '--min-semi-space-size=8', '--max-semi-space-size=8']);
     servers[t].wsUrl = servers[t].url.replace('http:', 'ws:') + '/';
   }
   return servers;
