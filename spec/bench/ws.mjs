@@ -49,12 +49,19 @@ async function serverMemory(server) {
  * RSS (what the issue asks; moves with heap growth steps) and JS heap + external buffers.
  */
 export async function measureIdleMemory(server, conns) {
-  const before = await serverMemory(server);
+  // The baseline is taken once the previous round's connections have closed on the server side.
+  let before = await serverMemory(server);
+  for (let tries = 0; before.connections > 0 && tries < 100; tries++) {
+    await new Promise((r) => setTimeout(r, 100));
+    before = await serverMemory(server);
+  }
+  if (before.connections !== 0) throw new Error(`idle memory: ${before.connections} connections still open before the round`);
   const client = spawnPinned(1, CLIENT, ['idle', server.wsUrl, String(conns), '0', 'text', '0']);
   try {
     await nextMessage(client, 'opened', 120_000);
     await new Promise((r) => setTimeout(r, 500));
     const after = await serverMemory(server);
+    if (after.connections !== conns) throw new Error(`idle memory: the server holds ${after.connections} connections, expected ${conns}`);
     client.send({ type: 'close' });
     await nextMessage(client, 'done', 30_000);
     return {

@@ -20,7 +20,12 @@ export function ready(server) {
     process.on('message', (m) => {
       if (m && m.type === 'mem') {
         if (typeof globalThis.gc === 'function') { globalThis.gc(); globalThis.gc(); }
-        { const m = process.memoryUsage(); process.send({ type: 'mem', rss: m.rss, heap: m.heapUsed, external: m.external + m.arrayBuffers }); }
+        // `external` already includes `arrayBuffers`. The open connection count lets the runner
+        // wait until a previous round's connections are really gone before it takes a baseline.
+        const m = process.memoryUsage();
+        server.getConnections((err, connections) => {
+          process.send({ type: 'mem', rss: m.rss, heap: m.heapUsed, external: m.external, connections: err ? -1 : connections });
+        });
       }
     });
   } else {
