@@ -17,7 +17,15 @@ export interface InjectRequest {
   body?: string | Buffer | object;
   /** The client address the server sees (default '127.0.0.1'). */
   remoteAddress?: string;
+  /**
+   * Milliseconds to wait for the whole response (default 30,000): a listener that never answers
+   * rejects the promise (code KEEL_INJECT_TIMEOUT) instead of leaving it pending. 0 waits forever.
+   */
+  timeout?: number;
 }
+
+/** How long inject() waits for a response unless told otherwise. */
+export const DEFAULT_INJECT_TIMEOUT = 30_000;
 
 /** What inject() can drive: an app, or any node request listener (it receives Keel's classes). */
 export type InjectListener = (req: Request, res: Response) => unknown;
@@ -112,6 +120,10 @@ export async function inject(listener: InjectListener, request: InjectRequest): 
   if (request === null || typeof request !== 'object' || typeof request.url !== 'string') {
     throw new TypeError('inject(listener, request): request.url must be a string');
   }
+  const timeout = request.timeout ?? DEFAULT_INJECT_TIMEOUT;
+  if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 0) {
+    throw new TypeError(`inject(listener, request): request.timeout must be a non-negative integer (ms), got ${String(timeout)}`);
+  }
   const headers: http.OutgoingHttpHeaders = Object.create(null) as http.OutgoingHttpHeaders;
   for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
   let payload: Buffer | undefined;
@@ -132,8 +144,16 @@ export async function inject(listener: InjectListener, request: InjectRequest): 
   clientSide.peer = serverSide;
   serverFor(listener).emit('connection', serverSide);
 
+  let timer: NodeJS.Timeout | undefined;
   try {
     return await new Promise<InjectResponse>((resolve, reject) => {
+      if (timeout !== 0) {
+        timer = setTimeout(() => {
+          const err = new Error(`inject(): no complete response to ${request.method ?? 'GET'} ${request.url} within ${timeout} ms`);
+          (err as Error & { code: string }).code = 'KEEL_INJECT_TIMEOUT';
+          reject(err);
+        }, timeout);
+      }
       const req = http.request(
         { method: request.method ?? 'GET', path: request.url, headers, createConnection: () => clientSide as never },
         (res) => {
@@ -161,6 +181,7 @@ export async function inject(listener: InjectListener, request: InjectRequest): 
       req.end(payload);
     });
   } finally {
+    clearTimeout(timer);
     clientSide.destroy();
     serverSide.destroy();
   }

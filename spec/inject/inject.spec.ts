@@ -178,4 +178,31 @@ describe('inject()', { timeout: 30000 }, () => {
   it('rejects a request without a url', async () => {
     await assert.rejects(inject(app, {} as InjectRequest), TypeError);
   });
+
+  it('a listener that never answers rejects after the timeout instead of hanging', async () => {
+    const silent = createApp();
+    silent.get('/wait', () => {
+      /* never answers */
+    });
+    const started = process.hrtime.bigint();
+    await assert.rejects(silent.inject({ url: '/wait', timeout: 100 }), (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'KEEL_INJECT_TIMEOUT');
+      assert.match(err.message, /GET \/wait within 100 ms/);
+      return true;
+    });
+    // Never early (the upper side is bounded by this suite's own timeout).
+    assert.ok(Number(process.hrtime.bigint() - started) / 1e6 >= 95);
+    // The app still answers afterwards, and a response within the limit resolves as usual.
+    silent.get('/now', (req, res) => res.send('ok'));
+    assert.equal((await silent.inject({ url: '/now', timeout: 5000 })).body, 'ok');
+  });
+
+  it('a bad timeout is a TypeError; 0 waits forever', async () => {
+    for (const timeout of [-1, 1.5, Number.NaN, '100' as unknown as number]) {
+      await assert.rejects(inject(app, { url: '/', timeout }), TypeError, String(timeout));
+    }
+    const slow = createApp();
+    slow.get('/', (req, res) => void setTimeout(() => res.send('late'), 150));
+    assert.equal((await slow.inject({ url: '/', timeout: 0 })).body, 'late');
+  });
 });
