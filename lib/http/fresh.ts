@@ -39,12 +39,22 @@ export function isFresh(headers: FreshnessRequestHeaders, etag: string | undefin
  * compared with the weak comparison function (§8.8.3.2: W/ prefixes ignored, opaque tags equal).
  */
 function noneMatchFresh(header: string, etag: string | undefined): boolean {
+  if (etag === undefined) return isAnyTag(header, 0, header.length);
+  return entityTagListMatches(header, etag, true);
+}
+
+/**
+ * Whether an entity-tag list header (If-Match, If-None-Match: `"*"` or `1#entity-tag`, RFC 9110
+ * §13.1.1-2) matches `etag`. `weak` selects the weak comparison (§8.8.3.2: the W/ prefixes are
+ * ignored); the strong one never matches a weak tag. '*' counts only as the whole field value.
+ * Shared by req.fresh and serveStatic's preconditions.
+ */
+export function entityTagListMatches(header: string, etag: string, weak: boolean): boolean {
   const length = header.length;
-  let start = 0;
-  while (start < length && isListSpace(header.charCodeAt(start))) start++;
-  if (header.charCodeAt(start) === 0x2a /* * */ && header.slice(start + 1).trim() === '') return true;
-  if (etag === undefined) return false;
+  if (isAnyTag(header, 0, length)) return true;
+  if (!weak && isWeakTag(etag, 0, etag.length)) return false;
   const opaque = opaqueTag(etag, 0, etag.length);
+  let start = 0;
   while (start < length) {
     let end = header.indexOf(',', start);
     if (end === -1) end = length;
@@ -52,15 +62,27 @@ function noneMatchFresh(header: string, etag: string | undefined): boolean {
     let e = end;
     while (s < e && isListSpace(header.charCodeAt(s))) s++;
     while (e > s && isListSpace(header.charCodeAt(e - 1))) e--;
-    if (e > s && opaqueTag(header, s, e) === opaque) return true;
+    if (e > s && (weak || !isWeakTag(header, s, e)) && opaqueTag(header, s, e) === opaque) return true;
     start = end + 1;
   }
   return false;
 }
 
+/** Whether text[start, end) is '*' with optional whitespace around it. */
+function isAnyTag(text: string, start: number, end: number): boolean {
+  while (start < end && isListSpace(text.charCodeAt(start))) start++;
+  while (end > start && isListSpace(text.charCodeAt(end - 1))) end--;
+  return end - start === 1 && text.charCodeAt(start) === 0x2a; /* * */
+}
+
+/** Whether the entity-tag in text[start, end) is weak ('W/"x"'). */
+function isWeakTag(text: string, start: number, end: number): boolean {
+  return end - start > 2 && text.charCodeAt(start) === 0x57 /* W */ && text.charCodeAt(start + 1) === 0x2f; /* / */
+}
+
 /** The opaque-tag of an entity-tag written in text[start, end): 'W/"x"' and '"x"' both give '"x"'. */
 function opaqueTag(text: string, start: number, end: number): string {
-  if (end - start > 2 && text.charCodeAt(start) === 0x57 /* W */ && text.charCodeAt(start + 1) === 0x2f) start += 2;
+  if (isWeakTag(text, start, end)) start += 2;
   return text.slice(start, end);
 }
 

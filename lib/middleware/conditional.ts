@@ -2,31 +2,9 @@
 // If-Modified-Since (in the order of §13.2.2) and If-Range against a file's ETag and mtime.
 
 import type { IncomingHttpHeaders } from 'node:http';
+import { entityTagListMatches } from '../http/fresh.js';
 
 export type Precondition = 'ok' | 'not-modified' | 'failed';
-
-/** Whether an entity-tag list ('*' or '"a", W/"b"') contains `etag`; weak compares ignore 'W/'. */
-export function etagListMatches(list: string, etag: string, weak: boolean): boolean {
-  const target = weak && etag.startsWith('W/') ? etag.slice(2) : etag;
-  let start = 0;
-  while (start < list.length) {
-    let end = list.indexOf(',', start);
-    if (end === -1) end = list.length;
-    let tag = list.slice(start, end).trim();
-    if (tag === '*') return true;
-    if (tag.startsWith('W/')) {
-      // RFC 9110 §8.8.3.2: strong comparison never matches a weak tag.
-      if (!weak) {
-        start = end + 1;
-        continue;
-      }
-      tag = tag.slice(2);
-    }
-    if (tag === target) return true;
-    start = end + 1;
-  }
-  return false;
-}
 
 function parseDate(value: string | undefined): number {
   if (value === undefined) return NaN;
@@ -42,7 +20,7 @@ export function evaluatePreconditions(headers: IncomingHttpHeaders, etag: string
   const ifMatch = headers['if-match'];
   if (ifMatch !== undefined) {
     // §13.1.1: "An origin server MUST use the strong comparison function".
-    if (!etagListMatches(ifMatch, etag, false)) return 'failed';
+    if (!entityTagListMatches(ifMatch, etag, false)) return 'failed';
   } else {
     const ius = parseDate(headers['if-unmodified-since']);
     if (!Number.isNaN(ius) && seconds > ius) return 'failed';
@@ -50,7 +28,7 @@ export function evaluatePreconditions(headers: IncomingHttpHeaders, etag: string
   const ifNoneMatch = headers['if-none-match'];
   if (ifNoneMatch !== undefined) {
     // §13.1.2: weak comparison; for GET/HEAD the answer is 304.
-    if (etagListMatches(ifNoneMatch, etag, true)) return isGetOrHead ? 'not-modified' : 'failed';
+    if (entityTagListMatches(ifNoneMatch, etag, true)) return isGetOrHead ? 'not-modified' : 'failed';
   } else if (isGetOrHead) {
     const ims = parseDate(headers['if-modified-since']);
     if (!Number.isNaN(ims) && seconds <= ims) return 'not-modified';
