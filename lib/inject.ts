@@ -26,6 +26,8 @@ export interface InjectRequest {
 
 /** How long inject() waits for a response unless told otherwise. */
 export const DEFAULT_INJECT_TIMEOUT = 30_000;
+/** The longest delay node's timers take (about 24.8 days). */
+const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
 /** What inject() can drive: an app, or any node request listener (it receives Keel's classes). */
 export type InjectListener = (req: Request, res: Response) => unknown;
@@ -121,8 +123,9 @@ export async function inject(listener: InjectListener, request: InjectRequest): 
     throw new TypeError('inject(listener, request): request.url must be a string');
   }
   const timeout = request.timeout ?? DEFAULT_INJECT_TIMEOUT;
-  if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 0) {
-    throw new TypeError(`inject(listener, request): request.timeout must be a non-negative integer (ms), got ${String(timeout)}`);
+  // setTimeout() fires at once for delays past 2^31 - 1 ms: a larger limit would be no limit at all.
+  if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 0 || timeout > MAX_TIMER_DELAY) {
+    throw new TypeError(`inject(listener, request): request.timeout must be an integer from 0 to ${MAX_TIMER_DELAY} (ms), got ${String(timeout)}`);
   }
   const headers: http.OutgoingHttpHeaders = Object.create(null) as http.OutgoingHttpHeaders;
   for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;

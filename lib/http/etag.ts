@@ -1,5 +1,7 @@
-// Entity tags for res.send() (RFC 9110 §8.8.3): "<length in hex>-<27 characters of base64 SHA-1>",
-// the format the `etag` package gives Express, so caches filled by an Express app stay valid.
+// Entity tags for res.send() (RFC 9110 §8.8.3): "<length in hex>-<hash>". Strong tags and weak tags
+// of bodies over SMALL_BODY characters use 27 characters of base64 SHA-1, the format the `etag`
+// package gives Express; weak tags of small bodies use a faster 64-bit hash (see below), so they
+// differ from Express's (a cache then revalidates once and gets a full answer).
 
 import crypto from 'node:crypto';
 

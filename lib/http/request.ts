@@ -345,16 +345,16 @@ function isScheme(text: string): boolean {
   return true;
 }
 
-/**
- * Sets the own fields of a Request. Shared by the constructor and adoptRequest() so both give
- * objects of one shape (same fields, same order: V8 then sees one hidden class).
- */
 // Until a router or cookieParser() fills them, params and cookies are this one frozen empty
 // object, not three fresh null-prototype objects per request (each one a dictionary-mode
 // allocation). Routers give every layer its own params; cookieParser() makes new objects. (In
 // Express, req.cookies is not even there without cookie-parser.)
 const NOTHING: Readonly<Record<string, never>> = Object.freeze(Object.create(null) as Record<string, never>);
 
+/**
+ * Sets the own fields of a Request. Shared by the constructor and adoptRequest() so both give
+ * objects of one shape (same fields, same order: V8 then sees one hidden class).
+ */
 function initRequest(req: Request<unknown>): void {
   req.params = NOTHING;
   req.baseUrl = '';

@@ -140,11 +140,8 @@ export class Response extends http.ServerResponse<Request> {
         for (let i = 0; i < given.length; i += 2) if (given[i]) this.setHeader(given[i] as string, given[i + 1] as FieldValue);
       }
     } else if (given) {
-      for (const key of Object.keys(given)) {
-        const value = given[key];
-        if (key && value !== undefined) this.setHeader(key, value);
-        else if (key) this.setHeader(key, value as never); // node's error for an undefined value
-      }
+      // An undefined value gets node's ERR_HTTP_INVALID_HEADER_VALUE from setHeader(), as in node.
+      for (const key of Object.keys(given)) if (key) this.setHeader(key, given[key] as FieldValue);
     }
     const list = fields.toList() as http.OutgoingHttpHeader[];
     return message === undefined ? super.writeHead(statusCode, list) : super.writeHead(statusCode, message, list);
@@ -333,16 +330,21 @@ export class Response extends http.ServerResponse<Request> {
       default:
         return this.json(body);
     }
-    if (typeof chunk === 'string') {
-      // The common case (no type yet) sets the final value directly: no parsing on the hot path.
-      const type = this.getHeader('content-type');
-      if (type === undefined) this.setOwnField('content-type', 'Content-Type', 'text/html; charset=utf-8');
-      else if (typeof type === 'string') {
-        const withCharset = setCharset(type, 'utf-8');
-        if (withCharset !== type) this.setHeader('Content-Type', withCharset);
-      }
-    }
+    if (typeof chunk === 'string') this.setTextType('text/html; charset=utf-8');
     return this.sendChunk(chunk);
+  }
+
+  /**
+   * The Content-Type of a text body: `fallback` when none is set (the common case: the final value
+   * directly, no parsing on the hot path), else the type that was set, with charset utf-8.
+   */
+  private setTextType(fallback: string): void {
+    const type = this.getHeader('content-type');
+    if (type === undefined) this.setOwnField('content-type', 'Content-Type', fallback);
+    else if (typeof type === 'string') {
+      const withCharset = setCharset(type, 'utf-8');
+      if (withCharset !== type) this.setHeader('Content-Type', withCharset);
+    }
   }
 
   /** The end of send(): length, ETag, freshness (304), and the body rules of 204/205/304/HEAD. */
@@ -388,12 +390,7 @@ export class Response extends http.ServerResponse<Request> {
     let body: string | undefined = JSON.stringify(value, replacer, spaces);
     if (body !== undefined && settingOf(this.app, 'json escape', false) === true) body = escapeJson(body);
     if (this.headersSent) this.setHeader('Content-Length', 0); // node's ERR_HTTP_HEADERS_SENT
-    const type = this.getHeader('content-type');
-    if (type === undefined) this.setOwnField('content-type', 'Content-Type', 'application/json; charset=utf-8');
-    else if (typeof type === 'string') {
-      const withCharset = setCharset(type, 'utf-8');
-      if (withCharset !== type) this.setHeader('Content-Type', withCharset);
-    }
+    this.setTextType('application/json; charset=utf-8');
     return this.sendChunk(body);
   }
 

@@ -198,7 +198,7 @@ describe('inject()', { timeout: 30000 }, () => {
   });
 
   it('a bad timeout is a TypeError; 0 waits forever', async () => {
-    for (const timeout of [-1, 1.5, Number.NaN, '100' as unknown as number]) {
+    for (const timeout of [-1, 1.5, Number.NaN, 2 ** 31, Number.MAX_SAFE_INTEGER, '100' as unknown as number]) {
       await assert.rejects(inject(app, { url: '/', timeout }), TypeError, String(timeout));
     }
     const slow = createApp();
