@@ -79,7 +79,7 @@ function measure(listener, Req, Res, url, rawHeaders) {
     req.httpVersionMajor = 1;
     req.httpVersionMinor = 1;
     req.httpVersion = '1.1';
-    req.rawHeaders = rawHeaders;
+    req._addHeaderLines(rawHeaders, rawHeaders.length);
     req.complete = true;
     const res = new Res(req);
     res.shouldKeepAlive = true;
