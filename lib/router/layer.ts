@@ -1,7 +1,7 @@
 // Layer: one entry of a Router's stack — a path matcher plus either a middleware function, a
 // mounted router, or a Route (the handlers of one path, by method).
 
-import type { Request, Params } from '../http/request.js';
+import { emptyParams, type Request, type Params } from '../http/request.js';
 import type { Response } from '../http/response.js';
 import type { PathMatcher } from './path.js';
 import type { Dispatcher, Pending } from './invoke.js';
@@ -48,9 +48,9 @@ export class Layer {
   }
 }
 
-/** A fresh null-prototype params object holding `parent`'s values, then `own`'s. */
+/** A fresh params object (no inherited keys) holding `parent`'s values, then `own`'s. */
 export function mergeParams(parent: Params, own: Params): Params {
-  const out = Object.create(null) as Params;
+  const out = emptyParams();
   for (const k in parent) out[k] = parent[k]!;
   for (const k in own) out[k] = own[k]!;
   return out;

@@ -1,7 +1,7 @@
 // Route params from a match: slices of the raw path, %-decoded (RFC 3986 §2.1) only when they
 // contain '%'. Shared by every matcher engine so they all decode the same way.
 
-import type { Params } from '../http/request.js';
+import { emptyParams, type Params } from '../http/request.js';
 import { HttpError } from '../http/errors.js';
 
 /** Characters shown as they are in error messages: none has a meaning in HTML. */
@@ -57,8 +57,7 @@ export function buildParams(
   wildcards: readonly boolean[],
   caps: Int32Array,
 ): Params {
-  // Null prototype: a param named '__proto__' or 'constructor' is an ordinary own key.
-  const params = Object.create(null) as Params;
+  const params = emptyParams();
   for (let k = 0; k < keys.length; k++) {
     const start = caps[2 * k] as number;
     const end = caps[2 * k + 1] as number;

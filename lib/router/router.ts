@@ -2,7 +2,7 @@
 // it for a request, with Express 5 semantics: `next()`, `next(err)`, `next('route')`,
 // `next('router')`, error middleware by arity, mount-path stripping restored on the way out.
 
-import type { Request, Params } from '../http/request.js';
+import { emptyParams, type Request, type Params } from '../http/request.js';
 import type { Response } from '../http/response.js';
 import type { ErrorHandlerArg, HandlerArg, NextFunction, ParamHandler, RequestHandlerArg } from './handler.js';
 import { CallKind, invoke, RESOLVED, type Dispatcher, type Pending } from './invoke.js';
@@ -325,7 +325,7 @@ class RouterDispatch implements Dispatcher {
       if (layer.everyPath && path.charCodeAt(0) === 47 /* / */) {
         // Middleware used at the root, the commonest layer: no match() call, no match object, and
         // one empty params object shared by all such layers of this dispatch.
-        params = this.noParams ??= Object.create(null) as Params;
+        params = this.noParams ??= emptyParams();
       } else {
         let m;
         try {

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCookie } from '../../lib/index.js';
 import { LINEAR_GROWTH, assertGrowth, cpuGrowth } from '../helpers/cpu-time.js';
+import { inheritsNothing } from '../helpers/inherits-nothing.js';
 
 const plain = (o: Record<string, string>): Record<string, string> => ({ ...o });
 
@@ -46,12 +47,6 @@ test('decodes %-escapes only when present, and keeps the raw value when decoding
   assert.equal(calls, 1, 'decode runs only for values containing %');
   assert.equal(parseCookie('a=x%41', { decode: () => { throw new Error('boom'); } }).a, 'x%41');
 });
-
-/** Nothing inherited: the prototype chain holds no keys and ends in null within one step. */
-function inheritsNothing(o: object): boolean {
-  const proto = Object.getPrototypeOf(o) as object | null;
-  return proto === null || (Object.getPrototypeOf(proto) === null && Reflect.ownKeys(proto).length === 0);
-}
 
 test('the result inherits nothing; __proto__ and constructor are plain keys', () => {
   const c = parseCookie('__proto__=polluted; constructor=x; toString=y; hasOwnProperty=z');

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createApp, Router } from '../../lib/index.js';
 import type { Request, Response, NextFunction } from '../../lib/index.js';
 import { withApp } from '../helpers/listen.js';
+import { inheritsNothing } from '../helpers/inherits-nothing.js';
 
 function json(res: Response, value: unknown, status = 200): void {
   res.statusCode = status;
@@ -80,11 +81,11 @@ describe('mounting', () => {
     });
   });
 
-  it('middleware used at the root sees empty null-prototype params, or the parent\'s with mergeParams', async () => {
+  it('middleware used at the root sees empty params that inherit nothing, or the parent\'s with mergeParams', async () => {
     const app = createApp();
     const seen: unknown[] = [];
     const look = (where: string) => (req: Request, res: Response, next: NextFunction) => {
-      seen.push({ where, params: { ...req.params }, nullProto: Object.getPrototypeOf(req.params) === null });
+      seen.push({ where, params: { ...req.params }, nullProto: inheritsNothing(req.params) });
       void next();
     };
     const merged = Router({ mergeParams: true });

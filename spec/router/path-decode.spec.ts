@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { compilePath } from '../../lib/router/path.js';
 import type { PathEngine, PathOptions } from '../../lib/router/path.js';
 import { HttpError } from '../../lib/http/errors.js';
+import { inheritsNothing } from '../helpers/inherits-nothing.js';
 
 const ROUTE: PathOptions = { end: true, strict: false, caseSensitive: false };
 const ENGINES: PathEngine[] = ['auto', 'vm'];
@@ -62,13 +63,13 @@ test('the error message never carries raw HTML from the path', () => {
   assert.ok(err.message.length < 200);
 });
 
-test('prototype-named params are own keys of a null-prototype object', () => {
+test('prototype-named params are own keys of an object that inherits nothing', () => {
   const names = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'];
   for (const engine of ENGINES) {
     for (const name of names) {
       const m = compilePath(`/a/:${name}/:"b"`, ROUTE, engine).match('/a/__proto__/constructor');
       assert.ok(m !== null, name);
-      assert.equal(Object.getPrototypeOf(m.params), null);
+      assert.ok(inheritsNothing(m.params), name);
       assert.ok(Object.hasOwn(m.params, name), name);
       assert.equal(m.params[name], '__proto__');
       assert.equal(m.params['b'], 'constructor');

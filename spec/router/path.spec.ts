@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compilePath } from '../../lib/router/path.js';
 import type { PathInput, PathOptions } from '../../lib/router/path.js';
+import { inheritsNothing } from '../helpers/inherits-nothing.js';
 
 type Expected = Record<string, string | string[]> | null;
 /** [pattern, path, expected params or null for no match, expected `matched` (default path.length)] */
@@ -25,7 +26,7 @@ function check(rows: readonly Row[], options: PathOptions): void {
       continue;
     }
     assert.ok(result !== null, `${label}: expected a match`);
-    assert.equal(Object.getPrototypeOf(result.params), null, `${label}: null-prototype params`);
+    assert.ok(inheritsNothing(result.params), `${label}: params inherit nothing`);
     assert.deepEqual({ ...result.params }, expected, label);
     assert.equal(result.matched, matched ?? path.length, `${label}: matched`);
   }
