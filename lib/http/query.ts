@@ -1,10 +1,13 @@
 // The query string parser behind req.query: application/x-www-form-urlencoded pairs as the WHATWG
-// URL Standard §5.1 parses them ('&'-separated, '+' is a space, %-decoding), into a null-prototype
-// object. Keys stay flat ('a[b]' is a key, not nesting: no qs-style depth to exhaust, CVE-2022-24999),
-// repeated keys become arrays, and at most `limit` pairs are read (counted while scanning, so a
-// million '&' cost no more than `limit` pairs: CVE-2025-13466).
+// URL Standard §5.1 parses them ('&'-separated, '+' is a space, %-decoding), into an object that
+// inherits nothing (lib/http/bare-object.ts). Keys stay flat ('a[b]' is a key, not nesting: no
+// qs-style depth to exhaust, CVE-2022-24999), repeated keys become arrays, and at most `limit`
+// pairs are read (counted while scanning, so a million '&' cost no more than `limit` pairs:
+// CVE-2025-13466).
 
-/** Parsed query: repeated keys become arrays. The object has a null prototype. */
+import { bareObject } from './bare-object.js';
+
+/** Parsed query: repeated keys become arrays. The object inherits nothing. */
 export type Query = Record<string, string | string[]>;
 
 /** Default for the 'query parameter limit' setting. */
@@ -12,7 +15,7 @@ export const DEFAULT_QUERY_LIMIT = 1000;
 
 /** Parses `text` (what follows '?', without it). Pairs past `limit` are ignored. */
 export function parseQuery(text: string, limit: number = DEFAULT_QUERY_LIMIT): Query {
-  const query = Object.create(null) as Query;
+  const query = bareObject<Query>();
   const length = text.length;
   let pairs = 0;
   let start = 0;

@@ -14,6 +14,7 @@ import { preferredMediaTypes, preferredEncodings, preferredCharsets, preferredLa
 import { trustOf, settingOf } from './settings.js';
 import { walkForwarded, firstForwardedValue } from './proxy.js';
 import { hostnameEnd } from './host.js';
+import { bareObject } from './bare-object.js';
 import { isFresh } from './fresh.js';
 import { parseRange } from './range.js';
 import type { Ranges, RangeOptions } from './range.js';
@@ -105,8 +106,8 @@ export class Request<P = Params> extends http.IncomingMessage {
   }
 
   /**
-   * The query string as a null-prototype object: repeated keys give arrays, '+' is a space, keys
-   * stay flat ('a[b]'). Parsed on first read and cached; at most the 'query parameter limit'
+   * The query string as an object that inherits nothing: repeated keys give arrays, '+' is a
+   * space, keys stay flat ('a[b]'). Parsed on first read and cached; at most the 'query parameter limit'
    * setting's number of pairs (default 1000) are read.
    */
   get query(): Query {
@@ -115,7 +116,7 @@ export class Request<P = Params> extends http.IncomingMessage {
     const q = url.indexOf('?');
     let query: Query;
     if (q === -1) {
-      query = Object.create(null) as Query;
+      query = bareObject<Query>();
     } else {
       let end = url.indexOf('#', q);
       if (end === -1) end = url.length;
@@ -345,26 +346,11 @@ function isScheme(text: string): boolean {
   return true;
 }
 
-// Params objects have no inherited keys (a param named '__proto__' or 'constructor' is an ordinary
-// own key), as an Object.create(null) object would, but V8 keeps Object.create(null) objects in
-// slow dictionary mode: making one, adding a key and reading it back cost about a microsecond per
-// routed request (measured with spec/bench/inprocess.mjs mw). Objects made by `new ParamsObject()`
-// have fast properties, and their prototype is a frozen empty object whose own prototype is null:
-// nothing is inherited and there is no Object.prototype '__proto__' setter in the chain (the
-// pattern of lib/cookie/parse.ts).
-const ParamsObject = function ParamsObject() {} as unknown as { new (): Params };
-ParamsObject.prototype = Object.freeze(Object.create(null) as Params);
-
-/** A new empty params object: no inherited keys, fast properties (see ParamsObject). */
-export function emptyParams(): Params {
-  return new ParamsObject();
-}
-
 // Until a router or cookieParser() fills them, params and cookies are this one frozen empty
 // object, not three fresh objects per request. Routers give every layer its own params;
 // cookieParser() makes new objects. (In Express, req.cookies is not even there without
 // cookie-parser.)
-const NOTHING: Readonly<Record<string, never>> = Object.freeze(emptyParams() as Record<string, never>);
+const NOTHING: Readonly<Record<string, never>> = Object.freeze(bareObject<Record<string, never>>());
 
 /**
  * Sets the own fields of a Request. Shared by the constructor and adoptRequest() so both give

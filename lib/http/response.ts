@@ -15,6 +15,7 @@ import { settingOf } from './settings.js';
 import { HttpError } from './errors.js';
 import { HeaderFields, checkField, type FieldValue } from './header-fields.js';
 import { setCookie, clearCookie, type ResponseCookieOptions } from '../cookie/response-cookie.js';
+import { bareObject } from './bare-object.js';
 
 /** A header value as res.set() takes it. */
 export type HeaderValue = string | number | boolean | readonly (string | number)[];
@@ -35,7 +36,7 @@ export class Response extends http.ServerResponse<Request> {
    * constructor, so node's (req, options) arguments pass through untouched; adoptResponse()
    * sets the same fields.)
    */
-  locals: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  locals: Record<string, unknown> = bareObject();
   /** @internal When the app started handling this response (a coarse clock), for responseTimeout. */
   startedAt = 0;
   /**
@@ -444,7 +445,7 @@ export class Response extends http.ServerResponse<Request> {
 
 /** Sets the own fields of a Response; shared by the constructor and adoptResponse() (one shape). */
 function initResponse(res: Response): void {
-  res.locals = Object.create(null) as Record<string, unknown>;
+  res.locals = bareObject();
   res.startedAt = 0;
   // Fields may already sit in node's store (set before Keel saw this response): node keeps them.
   res.headerFields = undefined;

@@ -4,6 +4,7 @@
 import type http from 'node:http';
 import { parseCookie, type ParseCookieOptions } from '../cookie/parse.js';
 import { unsignCookie } from '../cookie/sign.js';
+import { bareObject } from '../http/bare-object.js';
 
 export interface CookieParserOptions extends ParseCookieOptions {}
 
@@ -46,7 +47,7 @@ export function cookieParser(secret?: string | readonly string[], options?: Cook
     req.secret = firstSecret;
     const header = req.headers.cookie;
     const cookies = parseCookie(header, parseOptions) as Record<string, unknown>;
-    const signed = Object.create(null) as Record<string, unknown>;
+    const signed = bareObject();
     if (secrets.length !== 0) {
       for (const name in cookies) {
         const value = cookies[name] as string;

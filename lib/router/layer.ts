@@ -1,7 +1,8 @@
 // Layer: one entry of a Router's stack — a path matcher plus either a middleware function, a
 // mounted router, or a Route (the handlers of one path, by method).
 
-import { emptyParams, type Request, type Params } from '../http/request.js';
+import type { Request, Params } from '../http/request.js';
+import { bareObject } from '../http/bare-object.js';
 import type { Response } from '../http/response.js';
 import type { PathMatcher } from './path.js';
 import type { Dispatcher, Pending } from './invoke.js';
@@ -50,7 +51,7 @@ export class Layer {
 
 /** A fresh params object (no inherited keys) holding `parent`'s values, then `own`'s. */
 export function mergeParams(parent: Params, own: Params): Params {
-  const out = emptyParams();
+  const out = bareObject<Params>();
   for (const k in parent) out[k] = parent[k]!;
   for (const k in own) out[k] = own[k]!;
   return out;

@@ -1,7 +1,8 @@
 // Route params from a match: slices of the raw path, %-decoded (RFC 3986 §2.1) only when they
 // contain '%'. Shared by every matcher engine so they all decode the same way.
 
-import { emptyParams, type Params } from '../http/request.js';
+import type { Params } from '../http/request.js';
+import { bareObject } from '../http/bare-object.js';
 import { HttpError } from '../http/errors.js';
 
 /** Characters shown as they are in error messages: none has a meaning in HTML. */
@@ -57,7 +58,7 @@ export function buildParams(
   wildcards: readonly boolean[],
   caps: Int32Array,
 ): Params {
-  const params = emptyParams();
+  const params = bareObject<Params>();
   for (let k = 0; k < keys.length; k++) {
     const start = caps[2 * k] as number;
     const end = caps[2 * k + 1] as number;

@@ -3,7 +3,8 @@
 // numbered '0', '1', ... (counting only unnamed groups). Its speed is the application's regex's:
 // Keel builds none from client input. caseSensitive and strict do not apply (the flags decide).
 
-import { emptyParams, type Params } from '../http/request.js';
+import type { Params } from '../http/request.js';
+import { bareObject } from '../http/bare-object.js';
 import type { PathMatch, PathMatcher } from './path.js';
 import { decodeParam } from './path-params.js';
 import { prefixLength } from './path-literal.js';
@@ -64,7 +65,7 @@ export class RegExpMatcher implements PathMatcher {
       matched = prefixLength(path, m[0].length);
       if (matched < 0) return null;
     }
-    const params = emptyParams();
+    const params = bareObject<Params>();
     for (let i = 1; i < m.length; i++) {
       const value = m[i];
       if (value !== undefined) params[this.keys[i - 1] as string] = decodeParam(value);

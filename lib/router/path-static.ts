@@ -2,7 +2,8 @@
 // literal compare. Gives exactly what the Pike VM (path-vm.ts) gives for the same pattern
 // (spec/router/path-engines.spec.ts checks it).
 
-import { emptyParams } from '../http/request.js';
+import type { Params } from '../http/request.js';
+import { bareObject } from '../http/bare-object.js';
 import type { PathMatch, PathMatcher, PathOptions } from './path.js';
 import { foldLiteral, literalAt, prefixLength, wholePath } from './path-literal.js';
 
@@ -34,6 +35,6 @@ export class StaticMatcher implements PathMatcher {
       matched = prefixLength(path, length);
       if (matched < 0) return null;
     }
-    return { matched, params: emptyParams() };
+    return { matched, params: bareObject<Params>() };
   }
 }

@@ -35,7 +35,7 @@ export type PathInput = string | RegExp | readonly (string | RegExp)[];
 export interface PathMatch {
   /** end: path.length; otherwise the length of the matched prefix without a trailing '/'. */
   matched: number;
-  /** Decoded params (inheriting nothing: see emptyParams()); optional params that did not match are absent. */
+  /** Decoded params (inheriting nothing: see lib/http/bare-object.ts); optional params that did not match are absent. */
   params: Params;
 }
 

@@ -2,7 +2,8 @@
 // it for a request, with Express 5 semantics: `next()`, `next(err)`, `next('route')`,
 // `next('router')`, error middleware by arity, mount-path stripping restored on the way out.
 
-import { emptyParams, type Request, type Params } from '../http/request.js';
+import type { Request, Params } from '../http/request.js';
+import { bareObject } from '../http/bare-object.js';
 import type { Response } from '../http/response.js';
 import type { ErrorHandlerArg, HandlerArg, NextFunction, ParamHandler, RequestHandlerArg } from './handler.js';
 import { CallKind, invoke, RESOLVED, type Dispatcher, type Pending } from './invoke.js';
@@ -325,7 +326,7 @@ class RouterDispatch implements Dispatcher {
       if (layer.everyPath && path.charCodeAt(0) === 47 /* / */) {
         // Middleware used at the root, the commonest layer: no match() call, no match object, and
         // one empty params object shared by all such layers of this dispatch.
-        params = this.noParams ??= emptyParams();
+        params = this.noParams ??= bareObject<Params>();
       } else {
         let m;
         try {

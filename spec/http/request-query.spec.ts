@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { serve, get } from './harness.js';
 import type { TestServer } from './harness.js';
 import { REQUEST_GROWTH, assertGrowth, cpuGrowthAsync } from '../helpers/cpu-time.js';
+import { inheritsNothing } from '../helpers/inherits-nothing.js';
 
 let server: TestServer;
 let limited: TestServer;
@@ -14,7 +15,7 @@ before(async () => {
     const query = req.query;
     res.json({
       path: req.path,
-      proto: Object.getPrototypeOf(query) === null,
+      proto: inheritsNothing(query),
       same: req.query === query,
       entries: Object.entries(query),
     });
