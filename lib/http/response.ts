@@ -302,8 +302,8 @@ export class Response extends http.ServerResponse<Request> {
   /**
    * Sends a body. A string is text/html unless a type is set; a Buffer/Uint8Array is
    * application/octet-stream; other values go to res.json() (null sends an empty body, as in
-   * Express). Sets Content-Length and an ETag (setting 'etag'), answers 304 when the request is
-   * fresh, and sends no body for HEAD, 204 and 304.
+   * Express). Sets Content-Length and, on GET and HEAD answers, an ETag (setting 'etag'); answers
+   * 304 when the request is fresh, and sends no body for HEAD, 204 and 304.
    */
   send(body?: unknown): this {
     // A second response is a bug the caller must hear about, whatever the body: node's own
@@ -350,11 +350,19 @@ export class Response extends http.ServerResponse<Request> {
 
   /** The end of send(): length, ETag, freshness (304), and the body rules of 204/205/304/HEAD. */
   private sendChunk(chunk: string | Uint8Array | undefined): this {
+    const req = this.req;
+    const method = req.method;
     if (chunk !== undefined) {
       // The byte length is computed once, for Content-Length and the ETag both.
       const length = typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.byteLength;
       this.setOwnField('content-length', 'Content-Length', length);
-      if (this.getHeader('etag') === undefined) {
+      // The automatic ETag is for GET and HEAD only. An ETag names the selected representation of
+      // the target resource (RFC 9110 §8.8.3), and only a GET or HEAD answer carries one: the
+      // content of a POST answer is the outcome of the action (§6.4.2), and a tag of it would be
+      // a false validator for the resource (for PUT, §9.3.4 forbids sending one unless it
+      // describes the stored representation). Express tags every method; an app that wants a
+      // tag on another method sets ETag itself.
+      if ((method === 'GET' || method === 'HEAD') && this.getHeader('etag') === undefined) {
         const setting = settingOf(this.app, 'etag', 'weak');
         if (setting === 'weak' || setting === true || setting === 'strong') {
           this.setOwnField('etag', 'ETag', entityTag(chunk, setting !== 'strong', length));
@@ -364,7 +372,6 @@ export class Response extends http.ServerResponse<Request> {
         }
       }
     }
-    const req = this.req;
     if (req.fresh) this.statusCode = 304;
     const status = this.statusCode;
     if (status === 204 || status === 304) {
@@ -379,7 +386,7 @@ export class Response extends http.ServerResponse<Request> {
       this.removeHeader('Transfer-Encoding');
       chunk = undefined;
     }
-    if (req.method === 'HEAD' || chunk === undefined) this.end();
+    if (method === 'HEAD' || chunk === undefined) this.end();
     else this.end(chunk);
     return this;
   }

@@ -56,3 +56,25 @@ test('res.send() of long text: a weak tag over its UTF-8 bytes, the same for HEA
     assert.equal(status, 304);
   });
 });
+
+test('the automatic ETag is for GET and HEAD only (RFC 9110 §8.8.3, §9.3.4); one set by the app is kept', { timeout: 5000 }, async () => {
+  const app = createApp();
+  app.all('/auto', (req, res) => { res.json({ method: req.method }); });
+  app.all('/own', (req, res) => { res.set('ETag', '"v7"').send('saved'); });
+  app.set('etag', 'strong');
+  await withApp(app, async (url) => {
+    for (const method of ['GET', 'HEAD']) {
+      const r = await fetch(url + '/auto', { method });
+      assert.equal(r.headers.get('etag'), entityTag(JSON.stringify({ method }), false), method);
+    }
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']) {
+      const r = await fetch(url + '/auto', { method });
+      assert.deepEqual(await r.json(), { method }, method);
+      assert.equal(r.status, 200, method);
+      assert.equal(r.headers.get('etag'), null, `${method}: no automatic ETag`);
+      assert.equal(r.headers.get('content-length'), String(JSON.stringify({ method }).length), method);
+      const own = await fetch(url + '/own', { method });
+      assert.equal(own.headers.get('etag'), '"v7"', `${method}: the app's own ETag`);
+    }
+  });
+});
