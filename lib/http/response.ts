@@ -13,7 +13,7 @@ import { entityTag } from './etag.js';
 import { contentDisposition, baseName } from './content-disposition.js';
 import { settingOf } from './settings.js';
 import { HttpError } from './errors.js';
-import { HeaderFields, checkField, type FieldValue } from './header-fields.js';
+import { HeaderFields, checkField, kOutHeaders, type FieldValue } from './header-fields.js';
 import { setCookie, clearCookie, type ResponseCookieOptions } from '../cookie/response-cookie.js';
 import { bareObject } from './bare-object.js';
 
@@ -114,7 +114,8 @@ export class Response extends http.ServerResponse<Request> {
 
   /**
    * node's writeHead(), with the fields set so far merged in (the fields given here win, as in
-   * node) and handed to node as one flat list.
+   * node). They go to node in its own header store, which node writes without checking them a
+   * second time (see header-fields.ts), or, where that store is not known, as one flat list.
    */
   override writeHead(statusCode: number, statusMessage?: string, headers?: http.OutgoingHttpHeaders | http.OutgoingHttpHeader[]): this;
   override writeHead(statusCode: number, headers?: http.OutgoingHttpHeaders | http.OutgoingHttpHeader[]): this;
@@ -143,6 +144,10 @@ export class Response extends http.ServerResponse<Request> {
     } else if (given) {
       // An undefined value gets node's ERR_HTTP_INVALID_HEADER_VALUE from setHeader(), as in node.
       for (const key of Object.keys(given)) if (key) this.setHeader(key, given[key] as FieldValue);
+    }
+    if (kOutHeaders !== undefined) {
+      (this as unknown as Record<symbol, unknown>)[kOutHeaders] = fields.toStore();
+      return message === undefined ? super.writeHead(statusCode) : super.writeHead(statusCode, message);
     }
     const list = fields.toList() as http.OutgoingHttpHeader[];
     return message === undefined ? super.writeHead(statusCode, list) : super.writeHead(statusCode, message, list);

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../../lib/index.js';
 import { Request } from '../../lib/http/request.js';
 import { Response } from '../../lib/http/response.js';
+import { kOutHeaders } from '../../lib/http/header-fields.js';
 
 type Script = (res: http.ServerResponse, log: unknown[]) => void;
 
@@ -203,4 +204,25 @@ test('a header named like an Object.prototype property is only a header', { time
     attempt(log, () => res.getHeaders()['__proto__']);
   });
   assert.deepEqual(log, ['undefined', 'undefined', 'this', 'x', 'x']);
+});
+
+test('the head goes to node in its own header store, written as node writes its own', { timeout: 10_000 }, async () => {
+  // On the node versions Keel supports the store is found, so the test below covers that path.
+  assert.ok(kOutHeaders !== undefined, "node's header store symbol was found and its shape proved");
+  const { wire } = await sameAsNode((res, log) => {
+    // node treats Content-Disposition apart when a Content-Length is set (it re-encodes the value),
+    // lists become one line per value (Set-Cookie), and Connection: close ends keep-alive.
+    attempt(log, () => res.setHeader('Content-Length', 4));
+    attempt(log, () => res.setHeader('Content-Disposition', 'attachment; filename="caf\u00e9.txt"'));
+    attempt(log, () => res.setHeader('Set-Cookie', ['a=1', 'b=2', 'c=3']));
+    attempt(log, () => res.appendHeader('X-Many', ['1', '2']));
+    attempt(log, () => res.setHeader('Connection', 'close'));
+    attempt(log, () => res.writeHead(203, { 'X-Late': 'given' }));
+    attempt(log, () => res.getHeader('x-late'));
+  });
+  assert.match(wire, /^HTTP\/1\.1 203 Non-Authoritative Information\r\n/);
+  assert.match(wire, /\r\nContent-Disposition: attachment; filename="caf/);
+  assert.match(wire, /\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nSet-Cookie: c=3\r\n/);
+  assert.match(wire, /\r\nConnection: close\r\n/);
+  assert.doesNotMatch(wire, /keep-alive/i);
 });
