@@ -15,13 +15,13 @@ export const SCENARIOS = ['hello', 'mw', 'json-post', 'cookie', 'static'];
 // 1 KiB JSON document (the json-post body): an array of small objects, trimmed to fit.
 const items = [];
 for (let i = 0; i < 40; i++) items.push({ id: i, name: `item-${i}`, tags: ['a', 'b'], ok: i % 2 === 0 });
-const jsonBody = (() => {
+export const jsonBody = (() => {
   // Trim the array until the document (still valid JSON) is at most 1 KiB.
   const doc = { user: 'bench', items: [...items] };
   while (JSON.stringify(doc).length > 1024) doc.items.pop();
   return JSON.stringify(doc);
 })();
-const COOKIE_HEADER = Array.from({ length: 10 }, (_, i) => `c${i}=value${i}%20x`).join('; ');
+export const COOKIE_HEADER = Array.from({ length: 10 }, (_, i) => `c${i}=value${i}%20x`).join('; ');
 
 function postLua() {
   const file = path.join(os.tmpdir(), `keel-bench-post-${process.pid}.lua`);

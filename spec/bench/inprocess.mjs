@@ -1,95 +1,101 @@
 // The JavaScript cost of one request, without sockets: node's own IncomingMessage/ServerResponse
-// (Keel's Request/Response for Keel) are built and handed to the listener, and the response is
-// buffered in memory. CPU time per request, median of 7 batches; steady to a few percent even on a
-// busy machine, so it shows changes that wrk's rates are too noisy to see. It leaves out the
-// kernel, the parser and the socket writes, so it is a lens on Keel's own code, not a benchmark of
-// the whole server (spec/bench/run.mjs is that).
-// Usage (after `npm run build`): node spec/bench/inprocess.mjs [hello|mw|cookie ...] [--iterations=N]
+// (Keel's Request/Response for Keel) are built as node's parser builds them and handed to the
+// listener, and the response is buffered in memory. CPU time per request, median of 7 batches;
+// steady to a few percent even on a busy machine, so it shows changes that wrk's rates are too
+// noisy to see. It leaves out the kernel, the parser and the socket writes, so it is a lens on
+// Keel's own code, not a benchmark of the whole server (spec/bench/run.mjs is that). The listeners
+// are the benchmark servers' own (servers/http-raw.mjs, servers/http-keel.mjs).
+// Usage (after `npm run build`): node spec/bench/inprocess.mjs [hello|mw|json-post|cookie ...] [--iterations=N]
 
 import http from 'node:http';
 import net from 'node:net';
-import { createApp, cookieParser, Request, Response } from '../../dist/lib/index.js';
-import { MIDDLEWARE_COUNT, ROUTE_COUNT, SET_COOKIE } from './servers/common.mjs';
+import { Request, Response } from '../../dist/lib/index.js';
+import { ROUTE_COUNT } from './servers/common.mjs';
+import { handlers } from './servers/http-raw.mjs';
+import { keelApp } from './servers/http-keel.mjs';
+import { COOKIE_HEADER, jsonBody } from './http.mjs';
 
 const args = process.argv.slice(2);
 const iterations = Number(args.find((a) => a.startsWith('--iterations='))?.slice(13) ?? 200_000);
 const scenarios = args.filter((a) => !a.startsWith('--'));
-const COOKIE_HEADER = Array.from({ length: 10 }, (_, i) => `c${i}=value${i}%20x`).join('; ');
+const BODY = Buffer.from(jsonBody);
 
-/** The same scenarios as servers/http-raw.mjs and servers/http-keel.mjs, as listeners. */
-function listeners(scenario) {
-  const app = createApp();
-  let raw;
-  if (scenario === 'hello') {
-    app.get('/', (req, res) => { res.send('Hello World'); });
-    raw = (req, res) => {
-      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': 11 });
-      res.end('Hello World');
-    };
-  } else if (scenario === 'mw') {
-    for (let i = 0; i < MIDDLEWARE_COUNT; i++) app.use((req, res, next) => next());
-    for (let i = 0; i < ROUTE_COUNT; i++) app.get(`/r${i}/:id`, (req, res) => { res.json({ id: req.params.id }); });
-    const passes = Array.from({ length: MIDDLEWARE_COUNT }, () => (req) => req);
-    const routes = new Map();
-    for (let i = 0; i < ROUTE_COUNT; i++) routes.set(`r${i}`, true);
-    raw = (req, res) => {
-      for (let i = 0; i < passes.length; i++) passes[i](req);
-      const url = req.url;
-      const slash = url.indexOf('/', 1);
-      if (!routes.has(url.slice(1, slash))) throw new Error('no route');
-      const body = JSON.stringify({ id: decodeURIComponent(url.slice(slash + 1)) });
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
-    };
-  } else if (scenario === 'cookie') {
-    app.use(cookieParser());
-    app.get('/', (req, res) => {
-      res.cookie(SET_COOKIE.name, SET_COOKIE.value, { httpOnly: true });
-      res.send(String(Object.keys(req.cookies).length));
-    });
-    raw = (req, res) => {
-      const cookies = Object.create(null);
-      for (const part of (req.headers.cookie ?? '').split(';')) {
-        const eq = part.indexOf('=');
-        if (eq !== -1) cookies[part.slice(0, eq).trim()] = decodeURIComponent(part.slice(eq + 1).trim());
-      }
-      const body = String(Object.keys(cookies).length);
-      res.writeHead(200, {
-        'content-type': 'text/plain; charset=utf-8',
-        'content-length': body.length,
-        'set-cookie': `${SET_COOKIE.name}=${SET_COOKIE.value}; Path=/; HttpOnly`,
-      });
-      res.end(body);
-    };
-  } else {
-    throw new Error(`unknown scenario ${scenario} (hello, mw, cookie)`);
+/** Method, URL, header lines and body of each scenario's request (as wrk sends them). */
+function requestOf(scenario) {
+  switch (scenario) {
+    case 'hello': return { method: 'GET', url: '/', headers: ['Host', 'localhost'] };
+    case 'mw': return { method: 'GET', url: `/r${ROUTE_COUNT - 1}/42`, headers: ['Host', 'localhost'] };
+    case 'cookie': return { method: 'GET', url: '/', headers: ['Host', 'localhost', 'Cookie', COOKIE_HEADER] };
+    case 'json-post':
+      return {
+        method: 'POST',
+        url: '/',
+        headers: ['Host', 'localhost', 'Content-Type', 'application/json', 'Content-Length', String(BODY.length)],
+        body: BODY,
+      };
+    default: throw new Error(`unknown scenario ${scenario} (hello, mw, json-post, cookie)`);
   }
-  return { raw, keel: (req, res) => app(req, res) };
 }
 
 const socket = new net.Socket();
 
-/** CPU ns per request through `listener`, median of 7 batches after one warm-up batch. */
-function measure(listener, Req, Res, url, rawHeaders) {
+/** Builds a request as node's HTTP parser does (the fields, then the header lines). */
+function makeRequest(Req, r) {
+  const req = new Req(socket);
+  req.httpVersionMajor = 1;
+  req.httpVersionMinor = 1;
+  req.httpVersion = '1.1';
+  req.url = r.url;
+  req.method = r.method;
+  req._addHeaderLines(r.headers, r.headers.length);
+  return req;
+}
+
+/**
+ * CPU ns per request through `listener`, median of 7 batches after one warm-up batch. Any answer
+ * but 200 stops the run.
+ */
+async function measure(listener, Req, Res, r) {
   let written = 0;
-  const one = () => {
-    const req = new Req(socket);
-    req.method = 'GET';
-    req.url = url;
-    req.httpVersionMajor = 1;
-    req.httpVersionMinor = 1;
-    req.httpVersion = '1.1';
-    req._addHeaderLines(rawHeaders, rawHeaders.length);
-    req.complete = true;
-    const res = new Res(req);
-    res.shouldKeepAlive = true;
-    listener(req, res);
-    written += res.outputSize;
-  };
   const batches = [];
   for (let b = 0; b < 8; b++) {
     const start = process.cpuUsage();
-    for (let i = 0; i < iterations; i++) one();
+    if (r.body === undefined) {
+      for (let i = 0; i < iterations; i++) {
+        const req = makeRequest(Req, r);
+        req.complete = true;
+        const res = new Res(req);
+        res.shouldKeepAlive = true;
+        listener(req, res);
+        if (res.statusCode !== 200) throw new Error(`${r.method} ${r.url} answered ${res.statusCode}`);
+        written += res.outputSize;
+      }
+    } else {
+      // A body arrives after the listener ran, as from a socket; the batch waits for every
+      // response, 100 requests at a time.
+      for (let i = 0; i < iterations; i += 100) {
+        const done = [];
+        for (let j = 0; j < 100; j++) {
+          const req = makeRequest(Req, r);
+          const res = new Res(req);
+          res.shouldKeepAlive = true;
+          done.push(new Promise((resolve) => {
+            const end = res.end;
+            res.end = function (...a) {
+              end.apply(this, a);
+              if (this.statusCode !== 200) throw new Error(`${r.method} ${r.url} answered ${this.statusCode}`);
+              resolve(this.outputSize);
+              return this;
+            };
+          }));
+          listener(req, res);
+          req.push(r.body);
+          req.push(null);
+          req.complete = true;
+        }
+        for (const size of await Promise.all(done)) written += size;
+      }
+    }
     const used = process.cpuUsage(start);
     if (b > 0) batches.push(((used.user + used.system) * 1000) / iterations);
   }
@@ -98,11 +104,10 @@ function measure(listener, Req, Res, url, rawHeaders) {
   return batches[3];
 }
 
-for (const scenario of scenarios.length > 0 ? scenarios : ['hello', 'mw', 'cookie']) {
-  const { raw, keel } = listeners(scenario);
-  const url = scenario === 'mw' ? `/r${ROUTE_COUNT - 1}/42` : '/';
-  const headers = scenario === 'cookie' ? ['Host', 'localhost', 'Cookie', COOKIE_HEADER] : ['Host', 'localhost'];
-  const rawNs = measure(raw, http.IncomingMessage, http.ServerResponse, url, headers);
-  const keelNs = measure(keel, Request, Response, url, headers);
-  console.log(`${scenario.padEnd(7)} raw ${rawNs.toFixed(0).padStart(5)} ns  keel ${keelNs.toFixed(0).padStart(5)} ns  keel/raw ${(keelNs / rawNs).toFixed(2)}`);
+for (const scenario of scenarios.length > 0 ? scenarios : ['hello', 'mw', 'json-post', 'cookie']) {
+  const r = requestOf(scenario);
+  const app = keelApp(scenario);
+  const rawNs = await measure(handlers[scenario], http.IncomingMessage, http.ServerResponse, r);
+  const keelNs = await measure((req, res) => app(req, res), Request, Response, r);
+  console.log(`${scenario.padEnd(9)} raw ${rawNs.toFixed(0).padStart(5)} ns  keel ${keelNs.toFixed(0).padStart(5)} ns  keel/raw ${(keelNs / rawNs).toFixed(2)}`);
 }

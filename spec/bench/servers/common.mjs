@@ -1,6 +1,7 @@
 // Shared by every benchmark server: the scenario inputs (identical for all servers) and the
 // start-up protocol (listen on 127.0.0.1:0, report the port to the runner over IPC).
 
+import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const STATIC_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -34,3 +35,9 @@ export function ready(server) {
 }
 
 export const scenario = process.argv[2] ?? 'hello';
+
+/** True when `moduleUrl` is the script node was started with (not imported by spec/bench/inprocess.mjs). */
+export function isMain(moduleUrl) {
+  // Real paths on both sides: node gives the module's URL with symbolic links resolved.
+  return process.argv[1] !== undefined && fs.realpathSync(process.argv[1]) === fileURLToPath(moduleUrl);
+}

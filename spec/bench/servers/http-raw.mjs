@@ -1,11 +1,12 @@
 // The ceiling: each scenario hand-written on bare node:http, minimal but correct
 // (headers a real server would send, bodies parsed, errors answered).
-// Usage: node http-raw.mjs <hello|mw|json-post|cookie|static>
+// Usage: node http-raw.mjs <hello|mw|json-post|cookie|static>. spec/bench/inprocess.mjs imports
+// the handlers.
 
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
-import { MIDDLEWARE_COUNT, ROUTE_COUNT, SET_COOKIE, STATIC_DIR, ready, scenario } from './common.mjs';
+import { MIDDLEWARE_COUNT, ROUTE_COUNT, SET_COOKIE, STATIC_DIR, isMain, ready, scenario } from './common.mjs';
 
 function hello(req, res) {
   res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': 11 });
@@ -97,8 +98,10 @@ function serveStatic(req, res) {
   });
 }
 
-const handlers = { hello, mw, 'json-post': jsonPost, cookie, static: serveStatic };
-const handler = handlers[scenario];
-if (handler === undefined) throw new Error(`unknown scenario ${scenario}`);
-const server = http.createServer(handler);
-server.listen(0, '127.0.0.1', () => ready(server));
+export const handlers = { hello, mw, 'json-post': jsonPost, cookie, static: serveStatic };
+if (isMain(import.meta.url)) {
+  const handler = handlers[scenario];
+  if (handler === undefined) throw new Error(`unknown scenario ${scenario}`);
+  const server = http.createServer(handler);
+  server.listen(0, '127.0.0.1', () => ready(server));
+}
