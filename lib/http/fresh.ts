@@ -27,11 +27,20 @@ export function isFresh(headers: FreshnessRequestHeaders, etag: string | undefin
     return noneMatchFresh(noneMatch, etag);
   }
   if (lastModified === undefined || modifiedSince === undefined) return false;
-  if (modifiedSince.length > MAX_DATE_LENGTH || lastModified.length > MAX_DATE_LENGTH) return false;
-  const since = Date.parse(modifiedSince);
-  const modified = Date.parse(lastModified);
+  const since = parseHttpDate(modifiedSince);
+  const modified = parseHttpDate(lastModified);
   // RFC 9110 §13.1.3: an invalid date is ignored (here: not fresh).
   return !Number.isNaN(since) && !Number.isNaN(modified) && modified <= since;
+}
+
+/**
+ * An HTTP-date (RFC 9110 §5.6.7) in milliseconds, NaN when absent, invalid or longer than any date
+ * format (text that long is not parsed at all). Shared by req.fresh and serveStatic's
+ * preconditions.
+ */
+export function parseHttpDate(value: string | undefined): number {
+  if (value === undefined || value.length > MAX_DATE_LENGTH) return NaN;
+  return Date.parse(value);
 }
 
 /**

@@ -2,14 +2,9 @@
 // If-Modified-Since (in the order of §13.2.2) and If-Range against a file's ETag and mtime.
 
 import type { IncomingHttpHeaders } from 'node:http';
-import { entityTagListMatches } from '../http/fresh.js';
+import { entityTagListMatches, parseHttpDate } from '../http/fresh.js';
 
 export type Precondition = 'ok' | 'not-modified' | 'failed';
-
-function parseDate(value: string | undefined): number {
-  if (value === undefined) return NaN;
-  return Date.parse(value);
-}
 
 /**
  * RFC 9110 §13.2.2 order. `mtime` is in milliseconds, compared at one-second resolution because
@@ -22,7 +17,7 @@ export function evaluatePreconditions(headers: IncomingHttpHeaders, etag: string
     // §13.1.1: "An origin server MUST use the strong comparison function".
     if (!entityTagListMatches(ifMatch, etag, false)) return 'failed';
   } else {
-    const ius = parseDate(headers['if-unmodified-since']);
+    const ius = parseHttpDate(headers['if-unmodified-since']);
     if (!Number.isNaN(ius) && seconds > ius) return 'failed';
   }
   const ifNoneMatch = headers['if-none-match'];
@@ -30,7 +25,7 @@ export function evaluatePreconditions(headers: IncomingHttpHeaders, etag: string
     // §13.1.2: weak comparison; for GET/HEAD the answer is 304.
     if (entityTagListMatches(ifNoneMatch, etag, true)) return isGetOrHead ? 'not-modified' : 'failed';
   } else if (isGetOrHead) {
-    const ims = parseDate(headers['if-modified-since']);
+    const ims = parseHttpDate(headers['if-modified-since']);
     if (!Number.isNaN(ims) && seconds <= ims) return 'not-modified';
   }
   return 'ok';
@@ -42,6 +37,6 @@ export function ifRangeMatches(headers: IncomingHttpHeaders, etag: string, mtime
   if (ifRange === undefined) return true;
   const value = (Array.isArray(ifRange) ? (ifRange[0] ?? '') : ifRange).trim();
   if (value.startsWith('"') || value.startsWith('W/')) return !value.startsWith('W/') && value === etag;
-  const date = parseDate(value);
+  const date = parseHttpDate(value);
   return !Number.isNaN(date) && date === Math.floor(mtime / 1000) * 1000;
 }
