@@ -144,7 +144,9 @@ export class HeaderFields {
   toStore(): Record<string, [string, FieldValue]> {
     const entries = this.entries;
     const out = bareObject<Record<string, [string, FieldValue]>>();
-    for (let i = 0; i < entries.length; i += 3) out[entries[i] as string] = [entries[i + 1] as string, entries[i + 2] as FieldValue];
+    for (let i = 0; i < entries.length; i += 3) {
+      out[entries[i] as string] = [entries[i + 1] as string, entries[i + 2] as FieldValue];
+    }
     return out;
   }
 

@@ -107,8 +107,8 @@ export class Request<P = Params> extends http.IncomingMessage {
 
   /**
    * The query string as an object that inherits nothing: repeated keys give arrays, '+' is a
-   * space, keys stay flat ('a[b]'). Parsed on first read and cached; at most the 'query parameter limit'
-   * setting's number of pairs (default 1000) are read.
+   * space, keys stay flat ('a[b]'). Parsed on first read and cached; at most the 'query parameter
+   * limit' setting's number of pairs (default 1000) are read.
    */
   get query(): Query {
     if (this.queryCache !== undefined) return this.queryCache;
