@@ -5,7 +5,8 @@
 // routed request (measured with spec/bench/inprocess.mjs mw). Objects made by `new BareObject()`
 // have fast properties, and their prototype is a frozen empty object whose own prototype is null:
 // nothing is inherited and there is no Object.prototype '__proto__' setter in the chain. (The
-// `cookie` package and lib/cookie/parse.ts use the same pattern.)
+// `cookie` package uses the same pattern, and so does lib/cookie/parse.ts with its own copy, since
+// lib/cookie depends on no other part of Keel.)
 
 const BareObject = function BareObject() {} as unknown as { new (): Record<string, unknown> };
 BareObject.prototype = Object.freeze(Object.create(null) as Record<string, unknown>);

@@ -54,7 +54,7 @@ export class Request<P = Params> extends http.IncomingMessage {
   declare app: RequestApp;
   /** The response paired with this request. */
   declare res: Response;
-  /** Route parameters of the matched route, decoded. Null prototype. */
+  /** Route parameters of the matched route, decoded. Inherits nothing (http/bare-object.ts). */
   declare params: P;
   /** The path this request's router was mounted at ('' at the top). */
   declare baseUrl: string;
@@ -64,7 +64,7 @@ export class Request<P = Params> extends http.IncomingMessage {
   declare route: unknown;
   /** Set by body parsers; `undefined` when no parser matched (as in Express 5). */
   declare body: unknown;
-  /** Set by cookieParser(): strings, or parsed JSON for 'j:' cookies. Null prototype. */
+  /** Set by cookieParser(): strings, or parsed JSON for 'j:' cookies. Inherits nothing. */
   declare cookies: Record<string, CookieValue>;
   /** Set by cookieParser(secret): verified signed cookies; forged ones are `false`. */
   declare signedCookies: Record<string, CookieValue | false>;

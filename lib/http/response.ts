@@ -50,9 +50,10 @@ export class Response extends http.ServerResponse<Request> {
   // node's exactly.
 
   /**
-   * Sets a field whose name and value Keel made itself (a constant type, a length, a computed
-   * ETag): nothing to check. `key` is the name in lowercase. (node checks every field again as it
-   * writes the head, so this saves time, not safety.)
+   * Sets a field whose name and value Keel made itself (a constant type, an integer length, an
+   * ETag of hex and base64 characters): nothing to check, since none can hold a character a field
+   * may not. `key` is the name in lowercase. Anything built from the app's input goes through
+   * setHeader() instead.
    */
   private setOwnField(key: string, name: string, value: string | number): void {
     const fields = this.headerFields;

@@ -12,8 +12,7 @@ import { DEFAULT_TYPE, lookupType } from '../http/mime.js';
 import { escapeHtml } from '../http/escape.js';
 import { describe } from './bytes.js';
 import { isInside, resolveUnderRoot } from './static-path.js';
-import { parseRange } from '../http/range.js';
-import type { RangeOptions } from '../http/range.js';
+import { parseRange, type RangeOptions } from '../http/range.js';
 import { VerifiedFiles, matches, type VerifiedFile } from './static-verified.js';
 import { evaluatePreconditions, ifRangeMatches } from './conditional.js';
 

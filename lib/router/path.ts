@@ -35,7 +35,10 @@ export type PathInput = string | RegExp | readonly (string | RegExp)[];
 export interface PathMatch {
   /** end: path.length; otherwise the length of the matched prefix without a trailing '/'. */
   matched: number;
-  /** Decoded params (inheriting nothing: see lib/http/bare-object.ts); optional params that did not match are absent. */
+  /**
+   * Decoded params, in an object that inherits nothing (lib/http/bare-object.ts); optional params
+   * that did not match are absent.
+   */
   params: Params;
 }
 

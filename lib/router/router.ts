@@ -325,7 +325,9 @@ class RouterDispatch implements Dispatcher {
       let params: Params;
       if (layer.everyPath && path.charCodeAt(0) === 47 /* / */) {
         // Middleware used at the root, the commonest layer: no match() call, no match object, and
-        // one empty params object shared by all such layers of this dispatch.
+        // one empty params object shared by all such layers of this dispatch (so a key one of them
+        // writes into req.params is seen by the next; Express gives each layer its own object, at
+        // about 6 ns a layer more, measured).
         params = this.noParams ??= bareObject<Params>();
       } else {
         let m;
