@@ -18,7 +18,7 @@ import { checkSetting, defaultSettings } from './settings.js';
 import { kUpgrade, type UpgradeContext, type UpgradeTagged, type WebSocketHandler } from './router/upgrade.js';
 import { WS_METHOD } from './router/route.js';
 import type { Duplex } from 'node:stream';
-import { acceptUpgrade } from './websocket/handshake.js';
+import { checkHandshake, openWebSocket, rejectUpgrade } from './websocket/handshake.js';
 import { hasToken } from './websocket/header-tokens.js';
 import { resolveWebSocketOptions, type ResolvedWebSocketOptions, type WebSocketOptions } from './websocket/options.js';
 import { TopicRegistry, type PublishOptions } from './websocket/topics.js';
@@ -98,7 +98,7 @@ type AppThis = App & {
   websocketOptions: ResolvedWebSocketOptions;
   /** Route options object → resolved against the app's, computed once. */
   resolvedRouteOptions: WeakMap<WebSocketOptions, ResolvedWebSocketOptions>;
-  acceptWebSocket(req: Request, socket: Duplex, head: Buffer, options: WebSocketOptions | undefined, handler: WebSocketHandler): void;
+  webSocketOptionsFor(routeOptions: WebSocketOptions | undefined): ResolvedWebSocketOptions;
   dispatch(req: Request, res: Response, parent: Dispatcher): Pending;
   handleRequest(req: Request, res: Response): void;
 };
@@ -176,14 +176,30 @@ function handlerFailed(ws: WebSocket, err: unknown): void {
   ws.close(1011);
 }
 
+// Fields a 101 answer never carries, whoever set them: it has no content, so nothing that frames or
+// describes content (RFC 9110 §8.6: no Content-Length in a 1xx; RFC 9112 §6.1: no
+// Transfer-Encoding), and the handshake's own fields come from the handshake alone (Keel
+// negotiates no extension; the subprotocol is the one chosen from the client's offer).
+const NOT_IN_101 = [
+  'Content-Length',
+  'Transfer-Encoding',
+  'Content-Type',
+  'Content-Encoding',
+  'Sec-WebSocket-Extensions',
+  'Sec-WebSocket-Protocol',
+];
+
 /**
  * An upgrade request on its way through the stack: either middleware answers it over HTTP (the
- * socket then closes), or a `ws` route accepts it. Once accepted, nothing of this object stays
- * reachable from the WebSocket: its listeners and timer are removed, so an idle connection holds
- * only what the WebSocket itself needs.
+ * socket then closes), or a `ws` route accepts it. Accepting answers 101 through the Response, so
+ * the 101 carries the headers middleware set (cookies, a session's Set-Cookie, CORS, tracing), and
+ * a session is saved before it goes out, as it is before any answer ends; the WebSocket opens once
+ * the 101 is written. Once open, nothing of this object stays reachable from the WebSocket: its
+ * listeners and timer are removed, so an idle connection holds only what the WebSocket needs.
  */
 class PendingUpgrade implements UpgradeContext {
   private settled = false;
+  private accepting = false;
   private readonly timer: NodeJS.Timeout;
   private readonly onAnswered: () => void;
 
@@ -195,6 +211,7 @@ class PendingUpgrade implements UpgradeContext {
     private head: Buffer | undefined,
   ) {
     const o = app.serverOptions;
+    // Covers the stack and, once accepted, the 101 (a session being saved): past it, the socket goes.
     this.timer = setTimeout(destroyIfUnsettled, o.responseTimeout || o.requestTimeout || 60_000, this);
     this.timer.unref();
     this.onAnswered = () => {
@@ -204,7 +221,7 @@ class PendingUpgrade implements UpgradeContext {
     res.once('finish', this.onAnswered);
   }
 
-  /** The stack ran too long without answering or accepting. */
+  /** The stack (or the 101) ran too long. */
   expire(): void {
     if (!this.settled) this.socket.destroy();
   }
@@ -217,16 +234,61 @@ class PendingUpgrade implements UpgradeContext {
   }
 
   accept(req: Request, res: Response, options: WebSocketOptions | undefined, handler: WebSocketHandler): void {
-    if (this.settled || res.headersSent) return;
+    if (this.settled || this.accepting || res.headersSent) return;
+    const resolved = this.app.webSocketOptionsFor(options);
+    const handshake = checkHandshake(req, resolved);
+    if ('status' in handshake) {
+      // Refused (400, 403, 426, 500): a plain answer written by the handshake code, then close.
+      this.settle();
+      res.detachSocket(this.socket as net.Socket);
+      rejectUpgrade(this.socket, handshake.status, handshake.reason, handshake.extraHeaders);
+      return;
+    }
+    this.accepting = true;
+    res.removeListener('finish', this.onAnswered);
+    for (const name of NOT_IN_101) res.removeHeader(name);
+    // RFC 6455 §4.2.2 5: the 101 and its fields, on top of what middleware set.
+    res.statusCode = 101;
+    res.statusMessage = 'Switching Protocols';
+    res.setHeader('Upgrade', 'websocket');
+    res.setHeader('Connection', 'Upgrade');
+    res.setHeader('Sec-WebSocket-Accept', handshake.accept);
+    if (handshake.protocol !== '') res.setHeader('Sec-WebSocket-Protocol', handshake.protocol);
+    res.once('finish', () => this.open(req, res, resolved, handshake.protocol, handler));
+    // end() writes the head; a session's end() saves first (and, if the save fails, answers 500
+    // instead, which open() sees).
+    res.end();
+  }
+
+  /** The answer is written: a 101 hands the socket to a new WebSocket, anything else closes it. */
+  private open(req: Request, res: Response, options: ResolvedWebSocketOptions, protocol: string, handler: WebSocketHandler): void {
     this.settle();
-    const socket = this.socket;
+    const socket = this.socket as net.Socket;
     const head = this.head!;
     this.head = undefined;
-    res.detachSocket(socket as net.Socket);
+    if (res.statusCode !== 101 || socket.destroyed) {
+      socket.destroySoon();
+      return;
+    }
+    res.detachSocket(socket);
     const before = socket.listenerCount('error');
-    this.app.acceptWebSocket(req, socket, head, options, handler);
-    // The WebSocket now listens for errors itself; a refused handshake destroyed the socket.
-    if (!socket.destroyed && socket.listenerCount('error') > before) socket.removeListener('error', destroyOnError);
+    // In app.websockets until its connection closes (the WebSocket leaves the set itself).
+    const ws = openWebSocket(socket, head, options, protocol, this.app.topics, this.app.websockets);
+    // The WebSocket listens for errors itself now.
+    if (socket.listenerCount('error') > before) socket.removeListener('error', destroyOnError);
+    runHandler(ws, req, handler);
+  }
+}
+
+/** Runs a `ws` route's handler; a throw or a rejection closes the WebSocket with 1011. */
+function runHandler(ws: WebSocket, req: Request, handler: WebSocketHandler): void {
+  try {
+    const ret = handler(ws, req);
+    if (ret !== null && typeof ret === 'object' && typeof (ret as PromiseLike<unknown>).then === 'function') {
+      (ret as PromiseLike<unknown>).then(undefined, (err: unknown) => handlerFailed(ws, err));
+    }
+  } catch (err) {
+    handlerFailed(ws, err);
   }
 }
 
@@ -367,35 +429,15 @@ const appPrototype = {
     this.handleRequest(req, res);
   },
 
-  /** The handshake and the hand-over to the route's handler. */
-  acceptWebSocket(
-    this: AppThis,
-    req: Request,
-    socket: Duplex,
-    head: Buffer,
-    routeOptions: WebSocketOptions | undefined,
-    handler: WebSocketHandler,
-  ): void {
-    let options = this.websocketOptions;
-    if (routeOptions !== undefined) {
-      let resolved = this.resolvedRouteOptions.get(routeOptions);
-      if (resolved === undefined) {
-        resolved = resolveWebSocketOptions(routeOptions, this.websocketOptions);
-        this.resolvedRouteOptions.set(routeOptions, resolved);
-      }
-      options = resolved;
+  /** A route's WebSocket options, resolved against the app's (once per options object). */
+  webSocketOptionsFor(this: AppThis, routeOptions: WebSocketOptions | undefined): ResolvedWebSocketOptions {
+    if (routeOptions === undefined) return this.websocketOptions;
+    let resolved = this.resolvedRouteOptions.get(routeOptions);
+    if (resolved === undefined) {
+      resolved = resolveWebSocketOptions(routeOptions, this.websocketOptions);
+      this.resolvedRouteOptions.set(routeOptions, resolved);
     }
-    // In this.websockets until its connection closes (the WebSocket leaves the set itself).
-    const ws = acceptUpgrade(req, socket, head, options, this.topics, this.websockets);
-    if (ws === undefined) return;
-    try {
-      const ret = handler(ws, req);
-      if (ret !== null && typeof ret === 'object' && typeof (ret as PromiseLike<unknown>).then === 'function') {
-        (ret as PromiseLike<unknown>).then(undefined, (err: unknown) => handlerFailed(ws, err));
-      }
-    } catch (err) {
-      handlerFailed(ws, err);
-    }
+    return resolved;
   },
 
   close(this: AppThis): Promise<void> {

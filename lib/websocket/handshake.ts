@@ -57,41 +57,48 @@ function firstValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
+/** A valid opening handshake: what the 101 answer needs. */
+export interface AcceptedHandshake {
+  /** The Sec-WebSocket-Accept value (§4.2.2 5.4). */
+  accept: string;
+  /** The chosen subprotocol, '' for none. */
+  protocol: string;
+}
+
+/** Why an opening handshake was refused: the HTTP answer it gets instead of a 101. */
+export interface RefusedHandshake {
+  status: 400 | 403 | 426 | 500;
+  /** A fixed text, never client input. */
+  reason: string;
+  /** Header lines to add to the refusal, each ending in CRLF ('' for none). */
+  extraHeaders: string;
+}
+
 /**
- * Validates an upgrade request and, when it is a valid WebSocket opening handshake, answers 101,
- * feeds `head` to the new socket and returns it (in `registry` until its connection closes).
- * Otherwise answers 400 (malformed), 426 (wrong version, with `Sec-WebSocket-Version: 13`) or
- * 403 (refused origin), closes the socket, and returns undefined.
+ * Checks an upgrade request against RFC 6455 §4.2.1 and the route's options (origins,
+ * subprotocols). Writes nothing: acceptUpgrade() answers raw, the app answers through the Response
+ * (so that headers set by middleware reach the 101).
  */
-export function acceptUpgrade(
-  req: IncomingMessage,
-  socket: Duplex,
-  head: Buffer,
-  options: ResolvedWebSocketOptions,
-  topics?: TopicRegistry,
-  registry?: Set<WebSocket>,
-): WebSocket | undefined {
-  if (socket.destroyed) return undefined;
+export function checkHandshake(req: IncomingMessage, options: ResolvedWebSocketOptions): AcceptedHandshake | RefusedHandshake {
   const headers = req.headers;
 
   // §4.2.1 1: "An HTTP/1.1 or higher GET request"
-  if (req.method !== 'GET') return reject(socket, 400, 'WebSocket upgrade must use GET');
+  if (req.method !== 'GET') return refused(400, 'WebSocket upgrade must use GET');
   if (req.httpVersionMajor < 1 || (req.httpVersionMajor === 1 && req.httpVersionMinor < 1)) {
-    return reject(socket, 400, 'WebSocket upgrade needs HTTP/1.1');
+    return refused(400, 'WebSocket upgrade needs HTTP/1.1');
   }
   // §4.2.1 3: "An |Upgrade| header field containing the value "websocket", treated as an ASCII
   // case-insensitive value." 4: "A |Connection| header field that includes the token "Upgrade""
-  if (!hasToken(headers.upgrade, 'websocket')) return reject(socket, 400, 'Missing or invalid Upgrade header');
-  if (!hasToken(firstValue(headers.connection), 'upgrade')) return reject(socket, 400, 'Missing or invalid Connection header');
+  if (!hasToken(headers.upgrade, 'websocket')) return refused(400, 'Missing or invalid Upgrade header');
+  if (!hasToken(firstValue(headers.connection), 'upgrade')) return refused(400, 'Missing or invalid Connection header');
   // §4.2.1 5. A missing key also covers requests whose headers Node dropped (CVE-2024-37890).
   const key = firstValue(headers['sec-websocket-key']);
-  if (!isValidKey(key)) return reject(socket, 400, 'Missing or invalid Sec-WebSocket-Key header');
+  if (!isValidKey(key)) return refused(400, 'Missing or invalid Sec-WebSocket-Key header');
   // §4.2.2 4: "If this version does not match a version understood by the server, the server MUST
   // abort [...] and instead send an appropriate HTTP error code (such as 426 Upgrade Required) and
   // a |Sec-WebSocket-Version| header field indicating the version(s) the server is capable of".
   if (firstValue(headers['sec-websocket-version']) !== '13') {
-    rejectUpgrade(socket, 426, 'Unsupported WebSocket version', 'Sec-WebSocket-Version: 13\r\n');
-    return undefined;
+    return refused(426, 'Unsupported WebSocket version', 'Sec-WebSocket-Version: 13\r\n');
   }
 
   // §4.2.1 7 / §10.2: the Origin header lets the server refuse cross-site pages.
@@ -102,9 +109,9 @@ export function acceptUpgrade(
     try {
       allowed = typeof origins === 'function' ? origins(origin, req) === true : origin !== undefined && origins.includes(origin.toLowerCase());
     } catch {
-      return reject(socket, 500, 'Origin check failed');
+      return refused(500, 'Origin check failed');
     }
-    if (!allowed) return reject(socket, 403, 'Origin not allowed');
+    if (!allowed) return refused(403, 'Origin not allowed');
   }
 
   // §4.2.1 8 / §4.2.2 5.4: the subprotocol, one of those offered, in the server's preference.
@@ -113,14 +120,14 @@ export function acceptUpgrade(
   if (offeredHeader !== undefined) {
     const offered = parseTokenList(offeredHeader);
     if (offered === null || offered.length === 0 || hasDuplicate(offered)) {
-      return reject(socket, 400, 'Invalid Sec-WebSocket-Protocol header');
+      return refused(400, 'Invalid Sec-WebSocket-Protocol header');
     }
     if (options.handleProtocols !== undefined) {
       let chosen: string | false | undefined;
       try {
         chosen = options.handleProtocols(offered, req);
       } catch {
-        return reject(socket, 500, 'Subprotocol selection failed');
+        return refused(500, 'Subprotocol selection failed');
       }
       // Only an offered protocol may be answered (the client fails the connection otherwise).
       if (typeof chosen === 'string' && offered.includes(chosen)) protocol = chosen;
@@ -138,27 +145,64 @@ export function acceptUpgrade(
   // negotiates none, so the response has no Sec-WebSocket-Extensions header.
   const extensions = firstValue(headers['sec-websocket-extensions']);
   if (extensions !== undefined && parseExtensions(extensions) === null) {
-    return reject(socket, 400, 'Invalid Sec-WebSocket-Extensions header');
+    return refused(400, 'Invalid Sec-WebSocket-Extensions header');
   }
+  return { accept: acceptValue(key), protocol };
+}
 
+function refused(status: RefusedHandshake['status'], reason: string, extraHeaders = ''): RefusedHandshake {
+  return { status, reason, extraHeaders };
+}
+
+/**
+ * Opens the WebSocket on a socket whose 101 answer is written. Bytes that came with the request
+ * (`head`) go back into the socket: they are read, like everything after them, once the
+ * WebSocket starts reading (setImmediate), after the caller's listeners.
+ */
+export function openWebSocket(
+  socket: Duplex,
+  head: Buffer,
+  options: ResolvedWebSocketOptions,
+  protocol: string,
+  topics?: TopicRegistry,
+  registry?: Set<WebSocket>,
+): WebSocket {
+  if (head.length > 0) socket.unshift(head);
+  return new WebSocket(socket, options, { client: false, protocol, topics, registry });
+}
+
+/**
+ * Validates an upgrade request and, when it is a valid WebSocket opening handshake, answers 101,
+ * feeds `head` to the new socket and returns it (in `registry` until its connection closes).
+ * Otherwise answers 400 (malformed), 426 (wrong version, with `Sec-WebSocket-Version: 13`),
+ * 403 (refused origin) or 500 (an origins/handleProtocols callback threw), closes the socket, and
+ * returns undefined. For a plain node:http server's 'upgrade' event; an app's `ws` routes answer
+ * through the Response instead, with the headers middleware set.
+ */
+export function acceptUpgrade(
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  options: ResolvedWebSocketOptions,
+  topics?: TopicRegistry,
+  registry?: Set<WebSocket>,
+): WebSocket | undefined {
+  if (socket.destroyed) return undefined;
+  const result = checkHandshake(req, options);
+  if ('status' in result) {
+    rejectUpgrade(socket, result.status, result.reason, result.extraHeaders);
+    return undefined;
+  }
   // §4.2.2 5: the 101 response.
   socket.write(
     'HTTP/1.1 101 Switching Protocols\r\n' +
       'Upgrade: websocket\r\n' +
       'Connection: Upgrade\r\n' +
-      `Sec-WebSocket-Accept: ${acceptValue(key)}\r\n` +
-      (protocol === '' ? '' : `Sec-WebSocket-Protocol: ${protocol}\r\n`) +
+      `Sec-WebSocket-Accept: ${result.accept}\r\n` +
+      (result.protocol === '' ? '' : `Sec-WebSocket-Protocol: ${result.protocol}\r\n`) +
       '\r\n',
   );
-  // Bytes that came with the request go back into the socket: they are read, like everything
-  // after them, once the WebSocket starts reading (setImmediate), after the caller's listeners.
-  if (head.length > 0) socket.unshift(head);
-  return new WebSocket(socket, options, { client: false, protocol, topics, registry });
-}
-
-function reject(socket: Duplex, status: number, reason: string): undefined {
-  rejectUpgrade(socket, status, reason);
-  return undefined;
+  return openWebSocket(socket, head, options, result.protocol, topics, registry);
 }
 
 function hasDuplicate(list: string[]): boolean {
