@@ -246,7 +246,7 @@ class PendingUpgrade implements UpgradeContext {
     }
     this.accepting = true;
     res.removeListener('finish', this.onAnswered);
-    for (const name of NOT_IN_101) res.removeHeader(name);
+    for (const name of NOT_IN_101) if (res.hasHeader(name)) res.removeHeader(name);
     // RFC 6455 §4.2.2 5: the 101 and its fields, on top of what middleware set.
     res.statusCode = 101;
     res.statusMessage = 'Switching Protocols';
