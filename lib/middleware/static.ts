@@ -116,6 +116,12 @@ const STATIC_RANGE_OPTIONS: RangeOptions = Object.freeze({ combine: true, unit: 
 // ignore the flag); O_NOCTTY: a terminal device never becomes our controlling terminal.
 const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOCTTY ?? 0);
 
+// Where the system names the file an open descriptor holds (Linux: /proc/self/fd/N, a link to its
+// path), serveStatic() checks that path against the root once more after open(). realpath() and
+// open() are two steps: a directory on the way swapped for a symlink between them would otherwise
+// be followed out of the root. Elsewhere the realpath check alone applies.
+const FD_PATHS = process.platform === 'linux' && fs.existsSync('/proc/self/fd') ? '/proc/self/fd/' : undefined;
+
 /** One request's progress through the file system callbacks (one object instead of many closures' state). */
 class StaticRequest {
   /** The resolved path being tried: the URL's own, or `dir` joined with an index name. */
@@ -262,23 +268,40 @@ export function serveStatic(root: string, options: StaticOptions = {}): StaticMi
           miss(s, 404);
           return;
         }
-        const mtime = st.mtimeMs;
-        const entry: VerifiedFile = {
-          real,
-          dev: st.dev,
-          ino: st.ino,
-          ctimeMs: st.ctimeMs,
-          mtimeMs: mtime,
-          size: st.size,
-          type: lookupType(real) ?? DEFAULT_TYPE,
-          // A strong validator from size and mtime (as nginx does), so If-Range and If-Match can use it.
-          etag: `"${st.size.toString(16)}-${Math.floor(mtime).toString(16)}"`,
-          lastModified: st.mtime.toUTCString(),
-        };
-        verified.set(s.file, entry);
-        send(s, fd, st, entry);
+        if (followSymlinks || FD_PATHS === undefined) {
+          remember(s, real, fd, st);
+          return;
+        }
+        // The descriptor's own path: inside the root, or the file was reached through a swap.
+        fs.readlink(FD_PATHS + fd, (err3, opened) => {
+          if (err3 !== null || !isInside(realRoot!, opened)) {
+            fs.close(fd, noop);
+            miss(s, 403);
+            return;
+          }
+          remember(s, real, fd, st);
+        });
       });
     });
+  }
+
+  /** Records a file proven to lie inside the root, then serves it. */
+  function remember(s: StaticRequest, real: string, fd: number, st: fs.Stats): void {
+    const mtime = st.mtimeMs;
+    const entry: VerifiedFile = {
+      real,
+      dev: st.dev,
+      ino: st.ino,
+      ctimeMs: st.ctimeMs,
+      mtimeMs: mtime,
+      size: st.size,
+      type: lookupType(real) ?? DEFAULT_TYPE,
+      // A strong validator from size and mtime (as nginx does), so If-Range and If-Match can use it.
+      etag: `"${st.size.toString(16)}-${Math.floor(mtime).toString(16)}"`,
+      lastModified: st.mtime.toUTCString(),
+    };
+    verified.set(s.file, entry);
+    send(s, fd, st, entry);
   }
 
   /** A directory URL: redirect to add the trailing slash, or try the index names. */

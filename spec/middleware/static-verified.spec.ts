@@ -4,6 +4,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
+import fsSync from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { serveStatic } from '../../lib/index.js';
@@ -61,6 +62,29 @@ describe('serveStatic() proven-path memory', { timeout: 20000 }, () => {
       assert.ok(r.status === 403 || r.status === 404, `${p}: ${r.status}`);
       assert.ok(!r.text.includes('SECRET'), p);
     }
+  });
+
+  it('a directory swapped for a symlink between realpath() and open() is refused: the descriptor\'s own path is checked', {
+    skip: process.platform === 'linux' ? false : 'needs /proc/self/fd (Linux); elsewhere only the realpath check applies',
+  }, async () => {
+    // The race, made certain: realpath() answers as if 'linkdir' were still a directory inside
+    // the root (as it would have been a moment before it was swapped for a symlink leading out).
+    const realpath = fsSync.realpath;
+    const lied = path.join(site.root, 'linkdir', 'secret.txt');
+    const liar = ((p: string, cb: (err: NodeJS.ErrnoException | null, resolved: string) => void) => {
+      if (p === lied) cb(null, lied);
+      else realpath(p, cb);
+    }) as unknown as typeof fsSync.realpath;
+    fsSync.realpath = liar;
+    try {
+      const r = await get(s.url + '/nocache/linkdir/secret.txt');
+      assert.equal(r.status, 403);
+      assert.ok(!r.text.includes('SECRET'));
+    } finally {
+      fsSync.realpath = realpath;
+    }
+    // Without the lie, the same path is refused by the realpath check itself.
+    assert.equal((await get(s.url + '/nocache/linkdir/secret.txt')).status, 403);
   });
 
   it('a changed, deleted and recreated file is served as it is now', async () => {
