@@ -101,11 +101,11 @@ export async function createDemoApp(options: DemoOptions = {}): Promise<Demo> {
 
   // Pages.
   app.get('/', (req, res) => res.redirect(303, currentUser(req) === undefined ? '/signin' : '/chat'));
-  app.get('/signin', (req, res, next) => {
+  app.get('/signin', (req, res) => {
     if (currentUser(req) !== undefined) return res.redirect(303, '/chat');
-    return sendPage(res, publicDir, 'signin.html', next);
+    return sendPage(res, publicDir, 'signin.html');
   });
-  app.get('/chat', requirePage, (_req, res, next) => sendPage(res, publicDir, 'chat.html', next));
+  app.get('/chat', requirePage, (_req, res) => sendPage(res, publicDir, 'chat.html'));
 
   // The JSON API: same-origin, signed in.
   app.use('/api', sameOrigin, requireApi);
@@ -145,14 +145,9 @@ export async function createDemoApp(options: DemoOptions = {}): Promise<Demo> {
   };
 }
 
-function sendPage(res: Response, publicDir: string, file: string, next: NextFunction): void {
-  fs.readFile(`${publicDir}${file}`, (err, body) => {
-    if (err) {
-      void next(err);
-      return;
-    }
-    res.type('html').set('Cache-Control', 'no-cache').send(body);
-  });
+/** A page of the app (revalidated on every visit: it changes with the sign-in state). */
+function sendPage(res: Response, publicDir: string, file: string): void {
+  res.set('Cache-Control', 'no-cache').sendFile(file, { root: publicDir });
 }
 
 /** JSON errors under /api and for the WebSocket; a short page elsewhere. No stack traces. */

@@ -30,6 +30,7 @@ export { adoptRequest } from './http/request.js';
 export type { Ranges, ByteRange, RangeOptions } from './http/request.js';
 export { adoptResponse } from './http/response.js';
 export type { HeaderValue, FormatHandlers } from './http/response.js';
+export type { SendFileOptions, SendFileCallback, SendFileError } from './http/send-file.js';
 export { compileTrust } from './http/proxy.js';
 export type { TrustFunction, TrustProxyValue } from './http/proxy.js';
 export { escapeHtml } from './http/escape.js';

@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import net from 'node:net';
 import type { Response } from './response.js';
+import type { NextFunction } from '../router/handler.js';
 import { parseQuery, DEFAULT_QUERY_LIMIT } from './query.js';
 import type { Query } from './query.js';
 import { mediaTypeOf, matchType } from './content-type.js';
@@ -64,6 +65,11 @@ export class Request<P = Params> extends http.IncomingMessage {
   declare route: unknown;
   /** Set by body parsers; `undefined` when no parser matched (as in Express 5). */
   declare body: unknown;
+  /**
+   * The `next` of the handler running now (as Express sets it): where res.sendFile() sends its
+   * errors when it is given no callback.
+   */
+  declare next: NextFunction | undefined;
   /** Set by cookieParser(): strings, or parsed JSON for 'j:' cookies. Inherits nothing. */
   declare cookies: Record<string, CookieValue>;
   /** Set by cookieParser(secret): verified signed cookies; forged ones are `false`. */
@@ -362,6 +368,7 @@ function initRequest(req: Request<unknown>): void {
   req.originalUrl = '';
   req.route = undefined;
   req.body = undefined;
+  req.next = undefined;
   req.cookies = NOTHING;
   req.signedCookies = NOTHING;
   req.secret = undefined;

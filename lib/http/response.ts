@@ -16,6 +16,7 @@ import { HttpError } from './errors.js';
 import { HeaderFields, checkField, kOutHeaders, type FieldValue } from './header-fields.js';
 import { setCookie, clearCookie, type ResponseCookieOptions } from '../cookie/response-cookie.js';
 import { bareObject } from './bare-object.js';
+import { sendFile, download, type SendFileCallback, type SendFileOptions } from './send-file.js';
 
 /** A header value as res.set() takes it. */
 export type HeaderValue = string | number | boolean | readonly (string | number)[];
@@ -419,6 +420,27 @@ export class Response extends http.ServerResponse<Request> {
       this.set('Content-Type', type ?? DEFAULT_TYPE);
     }
     return this.set('Content-Disposition', contentDisposition(filename));
+  }
+
+  /**
+   * Sends a file (Express's res.sendFile): an absolute path, or one relative to `options.root`
+   * (which it must then stay inside). Content-Type from the extension, ETag, Last-Modified,
+   * Cache-Control, 304/412 and single ranges on GET and HEAD, as serveStatic() does. `callback`
+   * gets the outcome; without it errors go to `next(err)`.
+   */
+  sendFile(path: string, callback?: SendFileCallback): void;
+  sendFile(path: string, options?: SendFileOptions, callback?: SendFileCallback): void;
+  sendFile(path: string, options?: SendFileOptions | SendFileCallback, callback?: SendFileCallback): void {
+    sendFile(this, path, options, callback);
+  }
+
+  /** sendFile() as an attachment: Content-Disposition with `filename` (default: the file's name). */
+  download(path: string, callback?: SendFileCallback): void;
+  download(path: string, filename: string, callback?: SendFileCallback): void;
+  download(path: string, options: SendFileOptions, callback?: SendFileCallback): void;
+  download(path: string, filename: string, options: SendFileOptions, callback?: SendFileCallback): void;
+  download(path: string, ...rest: unknown[]): void {
+    download(this, path, rest[0], rest[1], rest[2]);
   }
 
   /** Adds to the Link header (RFC 8288): links({ next: '/p/2', last: '/p/9' }). */

@@ -141,6 +141,33 @@ class StaticRequest {
 export function serveStatic(root: string, options: StaticOptions = {}): StaticMiddleware {
   if (typeof root !== 'string' || root.length === 0) throw new TypeError('serveStatic(root): root must be a non-empty string');
   if (options === null || typeof options !== 'object') throw new TypeError('serveStatic options must be an object');
+  const serve = fileServer(root, options, SERVE_STATIC);
+  return function serveStaticMiddleware(req, res, next) {
+    serve(req, res, next, req.url ?? '/');
+  };
+}
+
+/**
+ * @internal Serves the file a URL path (percent-encoded, with or without a query) names under
+ * `root`. What serveStatic() and res.sendFile() share.
+ */
+export type FileServer = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => unknown, url: string) => void;
+
+/** @internal Where serveStatic() and res.sendFile() differ. */
+export interface FileServerMode {
+  /** Answer every method (sendFile), not only GET and HEAD (405 otherwise). */
+  anyMethod: boolean;
+  /**
+   * With no `dotfiles` option, only a file name starting with '.' is hidden, not the directories
+   * on the way (send's default, which res.sendFile() keeps: an app may live under '~/.local').
+   */
+  dotfileNameOnly: boolean;
+}
+
+const SERVE_STATIC: FileServerMode = { anyMethod: false, dotfileNameOnly: false };
+
+/** @internal The engine of serveStatic() and res.sendFile(); arguments already checked by the caller. */
+export function fileServer(root: string, options: StaticOptions, mode: FileServerMode): FileServer {
   const rootPath = path.resolve(root);
   const indexOption = options.index ?? 'index.html';
   const index: readonly string[] = indexOption === false ? [] : typeof indexOption === 'string' ? [indexOption] : indexOption;
@@ -148,6 +175,7 @@ export function serveStatic(root: string, options: StaticOptions = {}): StaticMi
     throw new TypeError(`option index must be a file name, an array of them, or false, got ${describe(indexOption)}`);
   }
   const dotfiles = options.dotfiles ?? 'ignore';
+  const nameOnly = mode.dotfileNameOnly && options.dotfiles === undefined;
   if (dotfiles !== 'ignore' && dotfiles !== 'allow' && dotfiles !== 'deny') {
     throw new TypeError(`option dotfiles must be 'ignore', 'allow' or 'deny', got ${describe(dotfiles)}`);
   }
@@ -356,10 +384,14 @@ export function serveStatic(root: string, options: StaticOptions = {}): StaticMi
     const size = stat.size;
     const mtime = stat.mtimeMs;
     const etag = entry.etag;
-    if (acceptRanges) res.setHeader('Accept-Ranges', 'bytes');
+    // Validators, preconditions and ranges are about GET (RFC 9110 §8.8, §13.2.1, §14.2); the
+    // file res.sendFile() may send in answer to another method is only that answer's content
+    // (§6.4.2; the same rule as res.send()'s ETag).
+    const isGetOrHead = req.method === 'GET' || req.method === 'HEAD';
+    if (acceptRanges && isGetOrHead) res.setHeader('Accept-Ranges', 'bytes');
     if (cacheControl && !res.hasHeader('Cache-Control')) res.setHeader('Cache-Control', cacheControlValue);
-    if (useLastModified && !res.hasHeader('Last-Modified')) res.setHeader('Last-Modified', entry.lastModified);
-    if (useEtag && !res.hasHeader('ETag')) res.setHeader('ETag', etag);
+    if (useLastModified && isGetOrHead && !res.hasHeader('Last-Modified')) res.setHeader('Last-Modified', entry.lastModified);
+    if (useEtag && isGetOrHead && !res.hasHeader('ETag')) res.setHeader('ETag', etag);
     if (!res.hasHeader('Content-Type')) res.setHeader('Content-Type', entry.type);
     if (setHeaders !== undefined) {
       // We run inside a file system callback: a throw here must reach next(), not the process.
@@ -372,7 +404,9 @@ export function serveStatic(root: string, options: StaticOptions = {}): StaticMi
       }
     }
 
-    const precondition = evaluatePreconditions(req.headers, useEtag ? etag : '', useLastModified ? mtime : Number.NaN, true);
+    const precondition = isGetOrHead
+      ? evaluatePreconditions(req.headers, useEtag ? etag : '', useLastModified ? mtime : Number.NaN, true)
+      : 'ok';
     if (precondition !== 'ok') {
       fs.close(fd, noop);
       // RFC 9110 §15.4.5: a 304 carries no content and no Content-Type/Length of its own.
@@ -384,7 +418,7 @@ export function serveStatic(root: string, options: StaticOptions = {}): StaticMi
     let start = 0;
     let end = size - 1;
     const rangeHeader = req.headers.range;
-    if (acceptRanges && rangeHeader !== undefined && ifRangeMatches(req.headers, etag, mtime)) {
+    if (acceptRanges && isGetOrHead && rangeHeader !== undefined && ifRangeMatches(req.headers, etag, mtime)) {
       // As send does: -2 (malformed, another unit, too many ranges) is ignored and the whole file
       // sent; ranges that still are several after combining are too, since multipart/byteranges is
       // not served (RFC 9110 §14.2: "A server MAY ignore the Range header field").
@@ -428,10 +462,9 @@ export function serveStatic(root: string, options: StaticOptions = {}): StaticMi
     pipeline(fs.createReadStream(entry.real, { fd, start, end, autoClose: true }), res, noop);
   }
 
-  return function serveStaticMiddleware(req, res, next) {
-    const url = req.url ?? '/';
+  return function serveFile(req, res, next, url) {
     const s = new StaticRequest(req, res, next, url);
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
+    if (!mode.anyMethod && req.method !== 'GET' && req.method !== 'HEAD') {
       fail(s, 405, 'KEEL_STATIC_METHOD');
       return;
     }
@@ -442,8 +475,9 @@ export function serveStatic(root: string, options: StaticOptions = {}): StaticMi
       return;
     }
     if (dotfiles !== 'allow') {
-      for (const segment of resolved.segments) {
-        if (segment.charCodeAt(0) === 46 /* . */) {
+      const segments = resolved.segments;
+      for (let i = nameOnly ? segments.length - 1 : 0; i < segments.length; i++) {
+        if (segments[i]!.charCodeAt(0) === 46 /* . */) {
           fail(s, dotfiles === 'deny' ? 403 : 404, dotfiles === 'deny' ? 'KEEL_STATIC_DOTFILE' : 'KEEL_STATIC_NOT_FOUND');
           return;
         }

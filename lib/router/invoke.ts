@@ -122,6 +122,7 @@ export function invoke(
 
   let ret: unknown;
   depth++;
+  d.req.next = next;
   try {
     const f = fn as unknown as (...args: unknown[]) => unknown;
     if (kind === CallKind.Request) ret = f(d.req, d.res, next);
