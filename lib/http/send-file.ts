@@ -103,6 +103,16 @@ export function sendFile(res: Response, file: unknown, options: unknown, callbac
   const serve = fileServer(base, staticOptions, SEND_FILE);
   const req = res.req as Request;
   const done = completion(req, res, callback as SendFileCallback | undefined);
+  if (res.headersSent) {
+    const err = new Error('res.sendFile(): the response has already started') as SendFileError;
+    err.code = 'ERR_HTTP_HEADERS_SENT';
+    done(err);
+    return;
+  }
+  if (res.destroyed) {
+    done(aborted());
+    return;
+  }
   serve(req, res, (err?: unknown) => done(err === undefined ? undefined : (err as SendFileError)), toUrlPath(relative));
 }
 
@@ -151,16 +161,19 @@ function toUrlPath(file: string): string {
   return out === '' ? '/' : out;
 }
 
+/** The client went away before the file was sent. */
+function aborted(): SendFileError {
+  const err = new Error('Request aborted') as SendFileError;
+  err.code = 'ECONNABORTED';
+  return err;
+}
+
 /** The one-shot end of a sendFile: the callback, or the handler's next(err). */
 function completion(req: Request, res: Response, callback: SendFileCallback | undefined): (err: SendFileError | undefined) => void {
   const next = req.next;
   let settled = false;
   const onFinish = (): void => settle(undefined);
-  const onClose = (): void => {
-    const err = new Error('Request aborted') as Error & { code: string };
-    err.code = 'ECONNABORTED';
-    settle(err);
-  };
+  const onClose = (): void => settle(aborted());
   const settle = (err: SendFileError | undefined): void => {
     if (settled) return;
     settled = true;

@@ -78,6 +78,14 @@ describe('res.sendFile() and res.download()', () => {
         if (err !== undefined && !res.headersSent) res.status(err.status === 404 ? 410 : 500).send(`callback: ${err.code}`);
       });
     });
+    app.get('/after-start', (req, res) => {
+      res.setHeader('Content-Type', 'text/plain');
+      res.write('started;');
+      res.sendFile(path.join(pub, 'hello.txt'), (err) => {
+        record(err);
+        res.end(`callback: ${err?.code}`);
+      });
+    });
     app.get('/cb-throws', (req, res) => {
       res.sendFile(path.join(pub, 'hello.txt'), () => {
         throw new Error('thrown in the callback');
@@ -210,6 +218,13 @@ describe('res.sendFile() and res.download()', () => {
     assert.equal(await missing.text(), 'callback: KEEL_STATIC_NOT_FOUND');
     const outcome = await nextOutcome(before + 2);
     assert.equal(outcome.err?.status, 404);
+  });
+
+  it('tells the callback when the response had already started', async () => {
+    const before = outcomes.length;
+    const r = await fetch(url + '/after-start');
+    assert.equal(await r.text(), 'started;callback: ERR_HTTP_HEADERS_SENT');
+    assert.equal((await nextOutcome(before + 1)).err?.code, 'ERR_HTTP_HEADERS_SENT');
   });
 
   it('tells the callback ECONNABORTED when the client goes away mid-file', async () => {
