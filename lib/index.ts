@@ -29,7 +29,7 @@ export type { PathInput, RouteParams } from './router/path.js';
 export { adoptRequest } from './http/request.js';
 export type { Ranges, ByteRange, RangeOptions } from './http/request.js';
 export { adoptResponse } from './http/response.js';
-export type { HeaderValue, FormatHandlers } from './http/response.js';
+export type { HeaderValue, FormatHandlers, EtagFunction } from './http/response.js';
 export type { SendFileOptions, SendFileCallback, SendFileError } from './http/send-file.js';
 export { compileTrust } from './http/proxy.js';
 export type { TrustFunction, TrustProxyValue } from './http/proxy.js';

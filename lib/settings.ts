@@ -36,7 +36,10 @@ export function checkSetting(name: string, value: unknown): void {
       if (typeof value !== 'string') fail('a string');
       break;
     case 'etag':
-      if (value !== true && value !== false && value !== 'weak' && value !== 'strong') fail("true, false, 'weak' or 'strong'");
+      // A function (body, encoding) => tag, as in Express, makes the tag itself.
+      if (value !== true && value !== false && value !== 'weak' && value !== 'strong' && typeof value !== 'function') {
+        fail("true, false, 'weak', 'strong' or a function");
+      }
       break;
     case 'subdomain offset':
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) fail('a non-negative integer');

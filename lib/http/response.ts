@@ -374,7 +374,8 @@ export class Response extends http.ServerResponse<Request> {
         if (setting === 'weak' || setting === true || setting === 'strong') {
           this.setOwnField('etag', 'ETag', entityTag(chunk, setting !== 'strong', length));
         } else if (typeof setting === 'function') {
-          const tag: unknown = (setting as (body: string | Uint8Array) => unknown)(chunk);
+          // Express's signature: (body, encoding); the body is the string or bytes being sent.
+          const tag: unknown = (setting as EtagFunction)(chunk, typeof chunk === 'string' ? 'utf8' : undefined);
           if (typeof tag === 'string') this.setHeader('ETag', tag); // the user's text: checked
         }
       }
@@ -477,6 +478,9 @@ export class Response extends http.ServerResponse<Request> {
     return this;
   }
 }
+
+/** The 'etag' setting as a function: makes the tag of a GET or HEAD answer's body (or none). */
+export type EtagFunction = (body: string | Uint8Array, encoding: BufferEncoding | undefined) => string | undefined;
 
 /** Sets the own fields of a Response; shared by the constructor and adoptResponse() (one shape). */
 function initResponse(res: Response): void {
