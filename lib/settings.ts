@@ -1,10 +1,15 @@
 // The app settings Keel reads (Express's names), their defaults, and their validation.
 
 import { compileTrust } from './http/proxy.js';
+import { bareObject } from './http/bare-object.js';
 
-/** Settings Keel reads, with their defaults (Express's names). */
+/**
+ * Settings Keel reads, with their defaults (Express's names). The object inherits nothing (a
+ * setting named 'constructor' is just a setting) and keeps fast properties: responses read it on
+ * every request (http/bare-object.ts).
+ */
 export function defaultSettings(): Record<string, unknown> {
-  const s = Object.create(null) as Record<string, unknown>;
+  const s = bareObject();
   s['env'] = process.env['NODE_ENV'] || 'development';
   s['x-powered-by'] = false;
   s['etag'] = 'weak';
