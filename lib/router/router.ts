@@ -248,6 +248,9 @@ class RouterDispatch implements Dispatcher {
   private allowed: string[] | undefined;
   /** req.params for layers that match every path (see advance()); made on first use. */
   private noParams: Params | undefined = undefined;
+  /** The path of `pathUrl` (req.url changes only where a layer strips a mount path). */
+  private pathUrl = '';
+  private path = '';
 
   // The router's fields, read once per dispatch. Routers and apps are functions carrying many
   // properties, which V8 keeps in slow dictionary mode; this object's fields are fast to read in
@@ -293,7 +296,12 @@ class RouterDispatch implements Dispatcher {
 
     const stack = this.stack;
     const index = this.index;
-    const path = pathOf(req.url!);
+    const url = req.url!;
+    if (url !== this.pathUrl) {
+      this.pathUrl = url;
+      this.path = pathOf(url);
+    }
+    const path = this.path;
     for (;;) {
       let layer: Layer;
       if (this.candidates !== undefined) {
