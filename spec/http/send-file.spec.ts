@@ -52,6 +52,7 @@ describe('res.sendFile() and res.download()', () => {
     await fs.writeFile(path.join(pub, 'docs', 'report.pdf'), '%PDF-1.7 not really');
     await fs.writeFile(path.join(pub, '.env'), 'SECRET=1');
     await fs.writeFile(path.join(pub, 'big.bin'), Buffer.alloc(8 * 1024 * 1024, 1));
+    await fs.writeFile(path.join(pub, '100% ?#ü.txt'), 'odd name');
     await fs.writeFile(path.join(base, 'outside.txt'), 'SECRET-OUTSIDE');
     await fs.symlink(path.join(base, 'outside.txt'), path.join(pub, 'leak.txt'));
 
@@ -154,6 +155,16 @@ describe('res.sendFile() and res.download()', () => {
     assert.equal(head.status, 200);
     assert.equal(head.headers.get('content-length'), '11');
     assert.equal(await head.text(), '');
+  });
+
+  it('sends a file whose name has %, ?, #, a space and non-ASCII characters (the path is a path, not a URL)', async () => {
+    const r = await fetch(url + '/abs/' + encodeURIComponent('100% ?#ü.txt'));
+    assert.equal(r.status, 200);
+    assert.equal(await r.text(), 'odd name');
+    // A NUL byte can name no file: 400, through next(err).
+    const nul = await fetch(url + '/abs/a%00b.txt');
+    assert.equal(nul.status, 400);
+    assert.equal(await nul.text(), 'error middleware: 400');
   });
 
   it('answers 304 to a matching If-None-Match and 206 to a range, on GET', async () => {
