@@ -25,6 +25,12 @@ export interface ConnectOptions
   handshakeTimeout?: number;
   /** TLS options for wss:// (ca, rejectUnauthorized, servername ...). */
   tls?: ConnectionOptions;
+  /**
+   * Called with the server's 101 answer once it is checked, before connect() resolves: its
+   * headers (a session's Set-Cookie, say) are there to read, as with ws's 'upgrade' event. If it
+   * throws, the connection is dropped and connect() rejects with what it threw.
+   */
+  onUpgrade?: (response: http.IncomingMessage) => void;
 }
 
 const CLIENT_DEFAULTS = resolveWebSocketOptions({ heartbeat: 0 }, DEFAULT_WEBSOCKET_OPTIONS);
@@ -43,7 +49,8 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
   // §3: "Fragment identifiers are meaningless in the context of WebSocket URIs and MUST NOT be used"
   if (target.hash !== '') throw new TypeError('A WebSocket URL must not have a fragment');
 
-  const { protocols, headers, handshakeTimeout = 10000, tls, ...socketOptions } = options;
+  const { protocols, headers, handshakeTimeout = 10000, tls, onUpgrade, ...socketOptions } = options;
+  if (onUpgrade !== undefined && typeof onUpgrade !== 'function') throw new TypeError('connect option onUpgrade must be a function');
   const resolved = resolveWebSocketOptions(socketOptions, CLIENT_DEFAULTS);
   if (!Number.isInteger(handshakeTimeout) || handshakeTimeout < 1 || handshakeTimeout > 0x7fffffff) {
     throw new TypeError(`connect option handshakeTimeout must be a positive integer, got ${String(handshakeTimeout)}`);
@@ -113,6 +120,15 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
         protocol = list[0];
       }
       clearTimeout(timer);
+      if (onUpgrade !== undefined) {
+        try {
+          onUpgrade(res);
+        } catch (err) {
+          socket.destroy();
+          reject(err);
+          return;
+        }
+      }
       // Read once the caller's `await connect()` continuation attached its listeners (the
       // WebSocket starts reading on setImmediate).
       if (head.length > 0) socket.unshift(head);

@@ -4,7 +4,7 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createApp, compression, session, MemoryStore, type SessionRecord } from '../../lib/index.js';
+import { createApp, compression, connect, session, MemoryStore, type SessionRecord } from '../../lib/index.js';
 import type { NextFunction, Request, Response } from '../../lib/index.js';
 import { listen } from '../helpers/listen.js';
 import { ACCEPT, RawClient, frame, handshakeRequest } from './support.js';
@@ -190,6 +190,32 @@ describe('a session during an upgrade', () => {
       // The cookie from the 101 names the saved session over HTTP (its middleware counts this visit too).
       const r = await fetch(url + '/visits', { headers: { cookie: cookies[0]!.split(';')[0]! } });
       assert.deepEqual(await r.json(), { visits: 2 });
+    } finally {
+      await close();
+    }
+  });
+
+  it("Keel's client reads the 101's Set-Cookie (onUpgrade), and the cookie names the saved session", async () => {
+    const store = new SpyStore();
+    const { app } = sessionApp(store);
+    const { url, port, close } = await listen(app);
+    try {
+      let cookie = '';
+      const ws = await connect(`ws://127.0.0.1:${port}/s`, {
+        onUpgrade(response) {
+          assert.equal(response.statusCode, 101);
+          cookie = (response.headers['set-cookie'] ?? [])[0]?.split(';')[0] ?? '';
+        },
+      });
+      const first = await new Promise<string>((resolve) => ws.once('message', (d: unknown) => resolve(String(d))));
+      assert.equal(first, '1');
+      ws.close(1000);
+      assert.match(cookie, /^keel\.sid=s%3A/);
+      const r = await fetch(url + '/visits', { headers: { cookie } });
+      assert.deepEqual(await r.json(), { visits: 2 });
+      // A throwing onUpgrade drops the connection; connect() rejects with what it threw.
+      await assert.rejects(connect(`ws://127.0.0.1:${port}/s`, { onUpgrade() { throw new Error('not this one'); } }), /not this one/);
+      assert.throws(() => connect(`ws://127.0.0.1:${port}/s`, { onUpgrade: 42 as never }), TypeError);
     } finally {
       await close();
     }
