@@ -272,7 +272,13 @@ class PendingUpgrade implements UpgradeContext {
     res.setHeader('Connection', 'Upgrade');
     res.setHeader('Sec-WebSocket-Accept', handshake.accept);
     if (handshake.protocol !== '') res.setHeader('Sec-WebSocket-Protocol', handshake.protocol);
-    res.once('finish', () => this.open(req, res, resolved, handshake.protocol, handler));
+    // A client gone before the 101 is out (a slow session save) releases this object at once.
+    const onGone = (): void => this.settle();
+    res.once('close', onGone);
+    res.once('finish', () => {
+      res.removeListener('close', onGone);
+      this.open(req, res, resolved, handshake.protocol, handler);
+    });
     // end() writes the head; a session's end() saves first (and, if the save fails, answers 500
     // instead, which open() sees).
     res.end();

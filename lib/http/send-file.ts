@@ -96,8 +96,8 @@ export function sendFile(res: Response, file: unknown, options: unknown, callbac
       for (const name of Object.keys(headers)) r.setHeader(name, headers[name] as string | number | readonly string[]);
     },
   };
-  // Without a root, the path is judged from the file system's root: every segment of it counts
-  // for the dotfile rule, as in Express.
+  // Without a root, the path is judged from the file system's root: an explicit dotfiles rule
+  // then applies to every segment of it, as in Express.
   const base = root ?? path.parse(file).root;
   const relative = root === undefined ? file.slice(base.length) : file;
   const serve = fileServer(base, staticOptions, SEND_FILE);

@@ -4,10 +4,11 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { createApp, compression, connect, session, MemoryStore, type SessionRecord } from '../../lib/index.js';
 import type { NextFunction, Request, Response } from '../../lib/index.js';
 import { listen } from '../helpers/listen.js';
-import { ACCEPT, RawClient, frame, handshakeRequest } from './support.js';
+import { ACCEPT, RawClient, frame, handshakeRequest, waitFor } from './support.js';
 
 /** The header lines of a raw HTTP head, lowercased names, in order. */
 function fields(head: string): [string, string][] {
@@ -216,6 +217,27 @@ describe('a session during an upgrade', () => {
       // A throwing onUpgrade drops the connection; connect() rejects with what it threw.
       await assert.rejects(connect(`ws://127.0.0.1:${port}/s`, { onUpgrade() { throw new Error('not this one'); } }), /not this one/);
       assert.throws(() => connect(`ws://127.0.0.1:${port}/s`, { onUpgrade: 42 as never }), TypeError);
+    } finally {
+      await close();
+    }
+  });
+
+  it('a client gone while the session is being saved gets no WebSocket; the server carries on', async () => {
+    const store = new SpyStore();
+    store.delay = 200;
+    const { app, seenInStore } = sessionApp(store);
+    const { url, port, close } = await listen(app);
+    try {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.on('error', () => {});
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      socket.write(handshakeRequest('/s'));
+      await waitFor(() => store.sets.length === 1, 'the save to start');
+      socket.resetAndDestroy(); // a reset: the server's socket is closed before the 101 is written
+      await new Promise((resolve) => setTimeout(resolve, 400)); // the save ends meanwhile
+      assert.deepEqual(seenInStore, [], 'no handler ran');
+      assert.equal(app.websockets.size, 0);
+      assert.equal((await fetch(url + '/visits')).status, 200);
     } finally {
       await close();
     }
