@@ -46,6 +46,9 @@ export function parseCookie(header: string | undefined, options?: ParseCookieOpt
   // One pass over the header. Each step finds the pair's end (';') and its '=' with indexOf, which
   // V8 runs as a native memchr-like scan: no regex, no split, no array of pairs.
   let index = 0;
+  // The first pair cannot repeat an earlier name: it is stored without looking the name up (a
+  // lookup by a computed key costs as much as the rest of a one-cookie header's scan).
+  let first = true;
   while (index < length) {
     let end = header.indexOf(';', index);
     if (end === -1) end = length;
@@ -60,7 +63,8 @@ export function parseCookie(header: string | undefined, options?: ParseCookieOpt
     const nameStart = skipSpaceForward(header, index, eq);
     const nameEnd = skipSpaceBackward(header, eq, nameStart);
     const name = header.slice(nameStart, nameEnd);
-    if (result[name] === undefined) {
+    if (first || result[name] === undefined) {
+      first = false;
       let valueStart = skipSpaceForward(header, eq + 1, end);
       let valueEnd = skipSpaceBackward(header, end, valueStart);
       // RFC 6265bis §4.2.1: cookie-value may be wrapped in DQUOTEs, which are not part of it.
