@@ -81,10 +81,15 @@ export interface Router extends RouterCore<Router> {
 
 /** Fields every router (and app) carries; kept in one shape for the engine. */
 interface RouterState {
+  /** The public `stack`: `layers` seen through a proxy that counts every change made through it. */
   stack: Layer[];
-  /** Lookup for long runs of routes, rebuilt when the stack's length changes. */
+  /** The layers themselves, read directly by dispatch. */
+  layers: Layer[];
+  /** Changes made to the stack so far (use(), route(), or the app's own splice/unshift/assignment). */
+  stackVersion: number;
+  /** Lookup for long runs of routes, rebuilt when the stack has changed since it was built. */
   routeIndex: RouteIndex | undefined;
-  indexedLength: number;
+  indexedVersion: number;
   params: Record<string, ParamHandler[]> | undefined;
   caseSensitive: boolean;
   strict: boolean;
@@ -212,9 +217,28 @@ export function Router(options: RouterOptions = {}): Router {
 /** Gives a router function its own state. Also used by createApp(). */
 export function initRouter(router: object, options: RouterOptions): void {
   const r = router as RouterThis & { [kMountable]: Mountable };
-  r.stack = [];
+  const layers: Layer[] = [];
+  r.layers = layers;
+  r.stackVersion = 0;
+  // Apps change their stack behind the router's back (Express apps move or replace layers with
+  // splice/unshift/assignment); any such change, even one that keeps its length, must rebuild the
+  // route index. Writes through this proxy are counted; dispatch reads `layers` directly.
+  r.stack = new Proxy(layers, {
+    set(target, key, value) {
+      r.stackVersion++;
+      return Reflect.set(target, key, value);
+    },
+    deleteProperty(target, key) {
+      r.stackVersion++;
+      return Reflect.deleteProperty(target, key);
+    },
+    defineProperty(target, key, descriptor) {
+      r.stackVersion++;
+      return Reflect.defineProperty(target, key, descriptor);
+    },
+  });
   r.routeIndex = undefined;
-  r.indexedLength = -1;
+  r.indexedVersion = -1;
   r.params = undefined;
   r.caseSensitive = options.caseSensitive === true;
   r.strict = options.strict === true;
@@ -266,10 +290,10 @@ class RouterDispatch implements Dispatcher {
     readonly res: Response,
     private readonly parent: Dispatcher,
   ) {
-    const stack = router.stack;
-    if (router.indexedLength !== stack.length) {
+    const stack = router.layers;
+    if (router.indexedVersion !== router.stackVersion) {
       router.routeIndex = buildRouteIndex(stack);
-      router.indexedLength = stack.length;
+      router.indexedVersion = router.stackVersion;
     }
     this.stack = stack;
     this.index = router.routeIndex!;

@@ -54,4 +54,30 @@ describe('route lookup for long runs of routes', () => {
       assert.equal(await (await fetch(url + '/late')).text(), 'late');
     });
   });
+
+  it('follows changes an app makes to its stack that keep its length (moved or replaced layers)', async () => {
+    const app = createApp();
+    for (let i = 0; i < 10; i++) app.get(`/r${i}`, (req, res) => res.end(`r${i}`));
+    app.use((req, res, next) => {
+      res.setHeader('X-First', 'yes');
+      return next();
+    });
+    const other = createApp();
+    other.get('/x3', (req, res) => res.end('x3'));
+    await withApp(app, async (url) => {
+      assert.equal(await (await fetch(url + '/r5')).text(), 'r5'); // the index is built now
+      // Express apps move the last middleware to the front this way: same length, new order.
+      app.stack.unshift(app.stack.pop()!);
+      const moved = await fetch(url + '/r5');
+      assert.equal(await moved.text(), 'r5');
+      assert.equal(moved.headers.get('x-first'), 'yes', 'the moved middleware runs first');
+      // A layer replaced in place: its first segment is not the old one's.
+      app.stack.splice(4, 1, other.stack[0]!); // stack[4] was /r3 (after the move)
+      assert.equal(await (await fetch(url + '/x3')).text(), 'x3');
+      assert.equal((await fetch(url + '/r3')).status, 404);
+      app.stack[5] = other.stack[0]!; // plain assignment over /r4
+      assert.equal((await fetch(url + '/r4')).status, 404);
+      assert.equal(await (await fetch(url + '/r6')).text(), 'r6');
+    });
+  });
 });
