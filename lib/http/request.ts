@@ -6,7 +6,6 @@ import http from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import net from 'node:net';
 import type { Response } from './response.js';
-import type { NextFunction } from '../router/handler.js';
 import { parseQuery, DEFAULT_QUERY_LIMIT } from './query.js';
 import type { Query } from './query.js';
 import { mediaTypeOf, matchType } from './content-type.js';
@@ -69,7 +68,7 @@ export class Request<P = Params> extends http.IncomingMessage {
    * The `next` of the handler running now (as Express sets it): where res.sendFile() sends its
    * errors when it is given no callback.
    */
-  declare next: NextFunction | undefined;
+  declare next: ((err?: unknown) => Promise<void>) | undefined;
   /** Set by cookieParser(): strings, or parsed JSON for 'j:' cookies. Inherits nothing. */
   declare cookies: Record<string, CookieValue>;
   /** Set by cookieParser(secret): verified signed cookies; forged ones are `false`. */

@@ -1,5 +1,5 @@
 // res.sendFile() and res.download(): Express's answers with a file, served by serveStatic()'s own
-// engine (lib/middleware/static.ts), so they share its safety and its HTTP: the path judged once
+// engine (http/file-server.ts), so they share its safety and its HTTP: the path judged once
 // after decoding ('..' refused), dotfile rules, the real path checked against `root`, ETag and
 // Last-Modified, conditional requests (RFC 9110 §13) and single byte ranges (§14) on GET and HEAD.
 
@@ -7,8 +7,9 @@ import path from 'node:path';
 import type { Request } from './request.js';
 import type { Response } from './response.js';
 import { baseName, contentDisposition } from './content-disposition.js';
-import { fileServer, type FileServerMode, type StaticOptions } from '../middleware/static.js';
-import { reportUncaught } from '../router/invoke.js';
+import { fileServer, type FileServerMode, type StaticOptions } from './file-server.js';
+import { statusOf } from './errors.js';
+import { statusMessage } from './status.js';
 
 export interface SendFileOptions {
   /** Directory `path` is relative to; the file must lie inside it (its real path too). */
@@ -181,14 +182,30 @@ function completion(req: Request, res: Response, callback: SendFileCallback | un
     res.removeListener('close', onClose);
     try {
       if (callback !== undefined) callback(err);
-      else if (err !== undefined && (err as { code?: unknown }).code !== 'ECONNABORTED') {
-        if (next !== undefined) void next(err);
-        else reportUncaught(err, req, res);
-      }
+      else if (err !== undefined && (err as { code?: unknown }).code !== 'ECONNABORTED') fail(err);
     } catch (thrown) {
       // The callback threw, inside a file system or stream callback: answer as for any throw.
-      reportUncaught(thrown, req, res);
+      fail(thrown);
     }
+  };
+  // To the handler's next(err), as a throw in the handler would go; without one (a response used
+  // outside Keel's router), logged and answered here.
+  const fail = (err: unknown): void => {
+    if (next !== undefined) {
+      void next(err);
+      return;
+    }
+    console.error(err);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const status = statusOf(err) ?? 500;
+    const body = statusMessage(status);
+    res.statusCode = status;
+    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    res.setHeader('Content-Length', Buffer.byteLength(body));
+    res.end(body);
   };
   res.once('finish', onFinish);
   res.once('close', onClose);

@@ -1,6 +1,11 @@
 // Byte sizes for limits: a number of bytes, or a string such as '100kb', '1.5mb', '512b'
 // (units are powers of 1024, as in the `bytes` package Express users know).
 
+import { describe } from '../http/describe.js';
+
+// Option checks name bad values with describe(); the middleware import it from here.
+export { describe };
+
 const UNITS: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, {
   b: 1,
   kb: 1024,
@@ -32,11 +37,3 @@ export function parseBytes(value: unknown, optionName = 'limit'): number {
   throw new TypeError(`option ${optionName} must be a non-negative number of bytes or a string like '100kb', got ${describe(value)}`);
 }
 
-/** A short description of an option value for TypeError messages. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
-  if (value === null) return 'null';
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
-  return String(value);
-}

@@ -9,7 +9,8 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createApp, type App, type NextFunction, type Request, type Response } from '../../lib/index.js';
+import http from 'node:http';
+import { adoptResponse, createApp, type App, type NextFunction, type Request, type Response } from '../../lib/index.js';
 import { listen, type Running } from '../helpers/listen.js';
 import { captureErrors } from '../helpers/listen.js';
 
@@ -26,6 +27,8 @@ describe('res.sendFile() and res.download()', () => {
   /** Outcomes reported to sendFile callbacks, in order. */
   const outcomes: Outcome[] = [];
   const waiters: (() => void)[] = [];
+  /** Messages of the errors that reached the app's error middleware. */
+  const seenByErrorMiddleware: string[] = [];
   const record = (err?: Error): void => {
     outcomes.push({ err });
     for (const w of waiters.splice(0)) w();
@@ -127,9 +130,11 @@ describe('res.sendFile() and res.download()', () => {
       res.status(404).send(req.next === next ? 'no route' : 'req.next is wrong');
     });
     app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
-      void next;
+      seenByErrorMiddleware.push(err instanceof Error ? err.message : String(err));
+      if (res.headersSent) return next(err); // Express's idiom: the final handler closes it
       const status = (err as { status?: number }).status ?? 500;
       res.status(status).send(`error middleware: ${status}`);
+      return undefined;
     });
     running = await listen(app);
     url = running.url;
@@ -251,19 +256,35 @@ describe('res.sendFile() and res.download()', () => {
     assert.equal((await fetch(url + '/abs/hello.txt')).status, 200);
   });
 
-  it('a callback that throws does not take the process down', async () => {
-    const { logged } = await captureErrors(async () => {
+  it('a callback that throws does not take the process down: the error goes to next(err)', async () => {
+    await captureErrors(async () => {
       const r = await fetch(url + '/cb-throws');
       await r.text().catch(() => '');
-      // Logged once the callback has run.
       const deadline = Date.now() + 3000;
-      while (Date.now() < deadline) {
+      while (!seenByErrorMiddleware.includes('thrown in the callback') && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 20));
-        if ((await fetch(url + '/abs/hello.txt')).status === 200) break;
       }
     });
-    assert.ok(logged.some((args) => String(args[0]).includes('thrown in the callback')), 'the throw is logged');
+    assert.ok(seenByErrorMiddleware.includes('thrown in the callback'), 'the error middleware saw the throw');
     assert.equal((await fetch(url + '/abs/hello.txt')).status, 200);
+  });
+
+  it('outside Keel\'s router (no next), an error is answered with its status and logged', async () => {
+    const server = http.createServer((req, res) => adoptResponse(res).sendFile(path.join(pub, req.url === '/ok' ? 'hello.txt' : 'missing.txt')));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+    try {
+      assert.equal(await (await fetch(base + '/ok')).text(), 'hello, file');
+      const { result, logged } = await captureErrors(async () => {
+        const r = await fetch(base + '/missing');
+        return { status: r.status, text: await r.text() };
+      });
+      assert.deepEqual(result, { status: 404, text: 'Not Found' });
+      assert.equal(logged.length, 1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('throws a TypeError for bad arguments', async () => {

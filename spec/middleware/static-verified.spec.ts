@@ -1,4 +1,4 @@
-// serveStatic() remembers files proven to lie inside the root (lib/middleware/static-verified.ts).
+// serveStatic() remembers files proven to lie inside the root (lib/http/static-verified.ts).
 // These specs prove the memory never serves what a fresh realpath check would refuse: symlinks
 // swapped to lead out, files changed, deleted or replaced by a FIFO; and that it stays bounded.
 import { describe, it, before, after } from 'node:test';
@@ -8,7 +8,7 @@ import fsSync from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { serveStatic } from '../../lib/index.js';
-import { VerifiedFiles, type VerifiedFile } from '../../lib/middleware/static-verified.js';
+import { VerifiedFiles, type VerifiedFile } from '../../lib/http/static-verified.js';
 import { rawRequest } from './harness.js';
 import { makeSite, type Site } from './static-fixture.js';
 import { start, type Running } from './app-server.js';

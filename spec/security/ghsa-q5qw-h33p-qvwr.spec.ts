@@ -4,7 +4,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serveStatic } from '../../lib/index.js';
-import { resolveUnderRoot } from '../../lib/middleware/static-path.js';
+import { resolveUnderRoot } from '../../lib/http/static-path.js';
 import { rawRequest } from '../middleware/harness.js';
 import { makeSite, type Site } from '../middleware/static-fixture.js';
 import { start, type Running } from '../middleware/app-server.js';

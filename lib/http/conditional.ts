@@ -2,7 +2,7 @@
 // If-Modified-Since (in the order of §13.2.2) and If-Range against a file's ETag and mtime.
 
 import type { IncomingHttpHeaders } from 'node:http';
-import { entityTagListMatches, parseHttpDate } from '../http/fresh.js';
+import { entityTagListMatches, parseHttpDate } from './fresh.js';
 
 export type Precondition = 'ok' | 'not-modified' | 'failed';
 
