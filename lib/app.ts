@@ -121,6 +121,11 @@ class AppState implements ServedApp {
   ) {}
 }
 
+/** The state of an app (`this` in the accessors below, which TypeScript cannot type as AppThis). */
+function stateOf(app: unknown): AppState {
+  return (app as AppThis).state;
+}
+
 /** Request-specific wiring the app does before routing. */
 function enter(app: AppThis, req: Request, res: Response): void {
   req.app = app;
@@ -354,28 +359,28 @@ const appPrototype = {
 
   // Public fields kept in the app's state (see AppState).
   get locals(): Record<string, unknown> {
-    return (this as unknown as AppThis).state.locals;
+    return stateOf(this).locals;
   },
   get mountpath(): PathInput {
-    return (this as unknown as AppThis).state.mountpath;
+    return stateOf(this).mountpath;
   },
   set mountpath(path: PathInput) {
-    (this as unknown as AppThis).state.mountpath = path;
+    stateOf(this).mountpath = path;
   },
   get parent(): App | undefined {
-    return (this as unknown as AppThis).state.parent;
+    return stateOf(this).parent;
   },
   set parent(app: App | undefined) {
-    (this as unknown as AppThis).state.parent = app;
+    stateOf(this).parent = app;
   },
   get servers(): ReadonlySet<http.Server> {
-    return (this as unknown as AppThis).state.servers;
+    return stateOf(this).servers;
   },
   get websockets(): ReadonlySet<WebSocket> {
-    return (this as unknown as AppThis).state.websockets;
+    return stateOf(this).websockets;
   },
   get serverOptions(): Readonly<Required<ServerOptions>> {
-    return (this as unknown as AppThis).state.serverOptions;
+    return stateOf(this).serverOptions;
   },
 
   layerOptions(this: AppThis) {

@@ -119,6 +119,13 @@ const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.
 // be followed out of the root. Elsewhere the realpath check alone applies.
 const FD_PATHS = process.platform === 'linux' && fs.existsSync('/proc/self/fd') ? '/proc/self/fd/' : undefined;
 
+// The real paths of roots, once found, for every engine: serveStatic() makes one engine per root,
+// but res.sendFile() makes one per call and would otherwise pay a realpath() of its root on every
+// request. A root that does not exist yet is not remembered. Bounded: roots are the app's own
+// directories, a handful.
+const realRoots = new Map<string, string>();
+const MAX_REAL_ROOTS = 100;
+
 /** One request's progress through the file system callbacks (one object instead of many closures' state). */
 class StaticRequest {
   /** The resolved path being tried: the URL's own, or `dir` joined with an index name. */
@@ -183,7 +190,7 @@ export function fileServer(root: string, options: StaticOptions, mode: FileServe
   const verified = new VerifiedFiles(cacheSize);
 
   // The real root is looked up once, on first use (the directory may not exist yet at startup).
-  let realRoot: string | undefined;
+  let realRoot: string | undefined = realRoots.get(rootPath);
 
   function fail(s: StaticRequest, status: number, code: string): void {
     if (fallthrough) {
@@ -239,6 +246,7 @@ export function fileServer(root: string, options: StaticOptions, mode: FileServe
           return;
         }
         realRoot = real;
+        if (realRoots.size < MAX_REAL_ROOTS) realRoots.set(rootPath, real);
         prove(s);
       });
       return;

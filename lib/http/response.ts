@@ -16,7 +16,7 @@ import { HttpError } from './errors.js';
 import { HeaderFields, checkField, kOutHeaders, type FieldValue } from './header-fields.js';
 import { setCookie, clearCookie, type ResponseCookieOptions } from '../cookie/response-cookie.js';
 import { bareObject } from './bare-object.js';
-import { sendFile, download, type SendFileCallback, type SendFileOptions } from './send-file.js';
+import { sendFileResponse, downloadResponse, type SendFileCallback, type SendFileOptions } from './send-file.js';
 
 /** A header value as res.set() takes it. */
 export type HeaderValue = string | number | boolean | readonly (string | number)[];
@@ -432,7 +432,7 @@ export class Response extends http.ServerResponse<Request> {
   sendFile(path: string, callback?: SendFileCallback): void;
   sendFile(path: string, options?: SendFileOptions, callback?: SendFileCallback): void;
   sendFile(path: string, options?: SendFileOptions | SendFileCallback, callback?: SendFileCallback): void {
-    sendFile(this, path, options, callback);
+    sendFileResponse(this, path, options, callback);
   }
 
   /** sendFile() as an attachment: Content-Disposition with `filename` (default: the file's name). */
@@ -441,7 +441,7 @@ export class Response extends http.ServerResponse<Request> {
   download(path: string, options: SendFileOptions, callback?: SendFileCallback): void;
   download(path: string, filename: string, options: SendFileOptions, callback?: SendFileCallback): void;
   download(path: string, ...rest: unknown[]): void {
-    download(this, path, rest[0], rest[1], rest[2]);
+    downloadResponse(this, path, rest[0], rest[1], rest[2]);
   }
 
   /** Adds to the Link header (RFC 8288): links({ next: '/p/2', last: '/p/9' }). */

@@ -56,7 +56,7 @@ const KNOWN = new Set([
 ]);
 
 /** res.sendFile(path, [options], [callback]): checks its arguments (TypeError), then serves. */
-export function sendFile(res: Response, file: unknown, options: unknown, callback: unknown): void {
+export function sendFileResponse(res: Response, file: unknown, options: unknown, callback: unknown): void {
   if (typeof options === 'function' && callback === undefined) {
     callback = options;
     options = undefined;
@@ -122,7 +122,7 @@ export function sendFile(res: Response, file: unknown, options: unknown, callbac
  * attachment (the file's own name unless `filename` is given). A relative path is resolved
  * against the working directory unless `options.root` is given, as in Express.
  */
-export function download(res: Response, file: unknown, filename: unknown, options: unknown, callback: unknown): void {
+export function downloadResponse(res: Response, file: unknown, filename: unknown, options: unknown, callback: unknown): void {
   if (typeof filename === 'function') {
     callback = filename;
     filename = undefined;
@@ -151,10 +151,14 @@ export function download(res: Response, file: unknown, filename: unknown, option
   }
   headers['Content-Disposition'] = contentDisposition(baseName(typeof filename === 'string' && filename !== '' ? filename : file));
   const full = o.root === undefined ? path.resolve(file) : file;
-  sendFile(res, full, { ...o, headers }, callback);
+  sendFileResponse(res, full, { ...o, headers }, callback);
 }
 
-/** Percent-encodes a file path segment by segment: the engine decodes it exactly once. */
+/**
+ * Percent-encodes a file path segment by segment: the engine decodes it exactly once. (A POSIX file
+ * name holding a backslash is refused there with 403, as every backslash is: on Windows it would be
+ * a separator.)
+ */
 function toUrlPath(file: string): string {
   const segments = file.split(path.sep === '/' ? '/' : /[\\/]/);
   let out = '';

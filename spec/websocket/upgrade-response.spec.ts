@@ -138,6 +138,8 @@ describe('a session during an upgrade', () => {
   /** A MemoryStore that records its calls, and can be made slow or failing. */
   class SpyStore extends MemoryStore {
     sets: string[] = [];
+    /** Writes that completed. */
+    saved = 0;
     delay = 0;
     fail = false;
     override set(sid: string, record: SessionRecord): Promise<void> {
@@ -146,6 +148,7 @@ describe('a session during an upgrade', () => {
         if (this.delay > 0) await new Promise((resolve) => setTimeout(resolve, this.delay));
         if (this.fail) throw new Error('store is down');
         await super.set(sid, record);
+        this.saved++;
       };
       return write();
     }
@@ -234,7 +237,9 @@ describe('a session during an upgrade', () => {
       socket.write(handshakeRequest('/s'));
       await waitFor(() => store.sets.length === 1, 'the save to start');
       socket.resetAndDestroy(); // a reset: the server's socket is closed before the 101 is written
-      await new Promise((resolve) => setTimeout(resolve, 400)); // the save ends meanwhile
+      await waitFor(() => store.saved === 1, 'the save to end');
+      // What would follow a 101 (the handler) runs within a few turns of the event loop.
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
       assert.deepEqual(seenInStore, [], 'no handler ran');
       assert.equal(app.websockets.size, 0);
       assert.equal((await fetch(url + '/visits')).status, 200);
