@@ -75,6 +75,11 @@ export class Request<P = Params> extends http.IncomingMessage {
   declare signedCookies: Record<string, CookieValue | false>;
   /** Set by cookieParser(secret): the first secret. */
   declare secret: string | undefined;
+  /**
+   * True once a body parser has consumed the body (the flag Express's body-parser sets and reads,
+   * so Keel's parsers and body-parser's each skip a body the other read).
+   */
+  declare _body: boolean;
   /** @internal Cache of `query` (undefined until first read). */
   declare queryCache: Query | undefined;
   /** @internal The `url` that `pathCache` was computed from. */
@@ -367,6 +372,7 @@ function initRequest(req: Request<unknown>): void {
   req.originalUrl = '';
   req.route = undefined;
   req.body = undefined;
+  req._body = false;
   req.next = undefined;
   req.cookies = NOTHING;
   req.signedCookies = NOTHING;

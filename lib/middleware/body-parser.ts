@@ -71,42 +71,49 @@ export function createBodyParser(resolved: ResolvedOptions, parse: BodyParse): B
   const { limit, inflate, matchType, verify } = resolved;
   const readOptions = { limit, inflate };
 
-  async function readAndParse(
-    req: IncomingMessage,
-    res: ServerResponse,
-    next: (err?: unknown) => unknown,
-    charset: string | undefined,
-  ): Promise<unknown> {
-    let body: unknown;
-    try {
-      const buf = await readBody(req, readOptions);
-      if (verify !== undefined) {
-        try {
-          verify(req, res, buf, charset);
-        } catch (err) {
-          throw verifyError(err);
-        }
-      }
-      body = parse(buf, charset, req);
-    } catch (err) {
-      // Unread body bytes left on a keep-alive connection would be read and discarded by node
-      // after the answer (possibly gigabytes): close the connection instead.
-      if (!req.complete) res.shouldKeepAlive = false;
-      return next(err);
-    }
-    (req as IncomingMessage & { body: unknown }).body = body;
-    return next();
-  }
-
-  // Not an async function itself: requests without a matching body (every GET) pass straight on
-  // with next()'s own result, which keeps the router on its synchronous path (no promise, no
-  // microtask per request for an app-wide parser).
+  // Not an async function: requests without a matching body (every GET) pass straight on with
+  // next()'s own result, which keeps the router on its synchronous path (no promise, no microtask
+  // per request for an app-wide parser). A body read returns one Promise, settled with what the
+  // downstream next() returns, so that `await next()` upstream waits for the handlers after it.
   return function bodyParser(req, res, next) {
     // Express 5: req.body stays undefined unless a parser reads it.
     if (bodyWasRead(req) || !hasBody(req)) return next();
     const media = parseMediaType(req.headers['content-type']);
     if (!matchType(req, media)) return next();
-    return readAndParse(req, res, next, media?.charset);
+    const charset = media?.charset;
+    return new Promise<unknown>((resolve, reject) => {
+      readBody(req, readOptions, (readError, buf) => {
+        let err: unknown = readError;
+        let body: unknown;
+        if (err === undefined) {
+          try {
+            if (verify !== undefined) {
+              try {
+                verify(req, res, buf!, charset);
+              } catch (e) {
+                throw verifyError(e);
+              }
+            }
+            body = parse(buf!, charset, req);
+          } catch (e) {
+            err = e;
+          }
+        }
+        try {
+          if (err === undefined) {
+            (req as IncomingMessage & { body: unknown }).body = body;
+            resolve(next());
+          } else {
+            // Unread body bytes left on a keep-alive connection would be read and discarded by
+            // node after the answer (possibly gigabytes): close the connection instead.
+            if (!req.complete) res.shouldKeepAlive = false;
+            resolve(next(err));
+          }
+        } catch (e) {
+          reject(e);
+        }
+      });
+    });
   };
 }
 

@@ -202,6 +202,38 @@ describe('json()', { timeout: 20000 }, () => {
     }
   });
 
+  it("shares Express body-parser's `_body` flag: a body read elsewhere is skipped, one read here is marked", async () => {
+    const seen: unknown[] = [];
+    const s2 = await serve([
+      (req, _res, next) => {
+        // What body-parser does once it has consumed a body.
+        if (req.headers['x-read-elsewhere'] === 'yes') {
+          (req as { _body?: boolean })._body = true;
+          req.resume();
+        }
+        return next();
+      },
+      json(),
+      (req, _res, next) => {
+        seen.push((req as { _body?: boolean })._body);
+        return next();
+      },
+    ]);
+    try {
+      const body = '{"a":1}';
+      const skipped = await fetch(s2.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-read-elsewhere': 'yes' }, body });
+      assert.deepEqual(await jsonOf(skipped), { type: 'undefined' });
+      const parsed = await fetch(s2.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      assert.deepEqual((await jsonOf(parsed)).body, { a: 1 });
+      const bodyless = await fetch(s2.url);
+      assert.equal(bodyless.status, 200);
+      await bodyless.arrayBuffer();
+      assert.deepEqual(seen, [true, true, false]);
+    } finally {
+      await s2.close();
+    }
+  });
+
   it('a client vanishing mid-body leaves no listeners behind', async () => {
     let captured: import('node:http').IncomingMessage | undefined;
     let settled: (v: unknown) => void = () => {};
