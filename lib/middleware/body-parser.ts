@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TextDecoder } from 'node:util';
 import { HttpError } from '../http/errors.js';
 import { describe, parseBytes } from './bytes.js';
-import { compileType, parseMediaType, type TypeMatcher, type TypeOption } from './media-type.js';
+import { compileType, mediaTypeParser, type TypeMatcher, type TypeOption } from './media-type.js';
 import { bodyWasRead, hasBody, readBody } from './body-reader.js';
 
 /** Called with the raw body before parsing; throw to refuse the request (403 unless the error has a status). */
@@ -70,6 +70,7 @@ export const COMMON_OPTIONS = ['limit', 'type', 'inflate', 'verify'] as const;
 export function createBodyParser(resolved: ResolvedOptions, parse: BodyParse): BodyParserMiddleware {
   const { limit, inflate, matchType, verify } = resolved;
   const readOptions = { limit, inflate };
+  const parseMediaType = mediaTypeParser();
 
   // Not an async function: requests without a matching body (every GET) pass straight on with
   // next()'s own result, which keeps the router on its synchronous path (no promise, no microtask

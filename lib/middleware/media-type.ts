@@ -16,7 +16,30 @@ export interface MediaType {
 
 /** Parses a Content-Type header by hand (indexOf, no regex). Returns undefined when malformed. */
 export function parseMediaType(header: string | undefined): MediaType | undefined {
-  if (header === undefined) return undefined;
+  return header === undefined ? undefined : parseUncached(header);
+}
+
+/**
+ * parseMediaType() remembering its last header and result: an API's requests nearly all carry
+ * the same Content-Type, and comparing two short strings costs less than slicing and lower-casing
+ * one. Each caller makes its own (a body parser, compression), so they do not evict each other.
+ * Results are frozen, since one may be handed to many requests.
+ */
+export function mediaTypeParser(): (header: string | undefined) => MediaType | undefined {
+  let lastHeader = '';
+  let lastMedia: MediaType | undefined;
+  return (header) => {
+    if (header === undefined) return undefined;
+    if (header === lastHeader) return lastMedia;
+    const media = parseUncached(header);
+    if (media !== undefined) Object.freeze(media);
+    lastHeader = header;
+    lastMedia = media;
+    return media;
+  };
+}
+
+function parseUncached(header: string): MediaType | undefined {
   let end = header.indexOf(';');
   if (end === -1) end = header.length;
   const full = header.slice(0, end).trim().toLowerCase();
