@@ -62,22 +62,24 @@ test('stores copies: later mutation of the object does not leak in or out', asyn
   store.close();
 });
 
+// The lifetimes below are a second long so that a machine that stalls for a few hundred
+// milliseconds (a busy CI runner) cannot expire an entry before the test looks at it.
 test('entries expire with their cookie; touch extends them', async () => {
   const store = new MemoryStore();
-  await store.set('short', record({}, new Date(Date.now() + 300)));
-  await store.set('long', record({}, new Date(Date.now() + 300)));
+  await store.set('short', record({}, new Date(Date.now() + 1000)));
+  await store.set('long', record({}, new Date(Date.now() + 1000)));
   await store.touch('long', record({}, new Date(Date.now() + 10_000)));
-  await sleep(450);
+  await sleep(1150);
   assert.equal(await store.get('short'), null);
   assert.notEqual(await store.get('long'), null);
   store.close();
 });
 
 test('sessions without an expiry live for ttl since their last write', async () => {
-  const store = new MemoryStore({ ttl: 300 });
+  const store = new MemoryStore({ ttl: 1000 });
   await store.set('s', record({}));
   assert.notEqual(await store.get('s'), null);
-  await sleep(450);
+  await sleep(1150);
   assert.equal(await store.get('s'), null);
   store.close();
 });
