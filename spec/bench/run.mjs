@@ -23,7 +23,7 @@ const scenarios = (args.find((a) => a.startsWith('--scenario='))?.slice(11) ?? S
 
 const config = quick
   ? { seconds: 1, warmSeconds: 1, rounds: 3, maxRounds: 5, connections: 64, wsSeconds: 1, wsRounds: 3, idleConnections: 2000, memoryRounds: 1 }
-  : { seconds: 2, warmSeconds: 1, rounds: 5, maxRounds: 9, connections: 64, wsSeconds: 2.5, wsRounds: 5, idleConnections: 5000, memoryRounds: 3 };
+  : { seconds: 2, warmSeconds: 1, rounds: 5, maxRounds: 9, connections: 64, wsSeconds: 2.5, wsRounds: 5, idleConnections: 5000, memoryRounds: 5 };
 
 const log = (s) => console.log(s);
 
@@ -101,12 +101,10 @@ async function benchWs() {
       });
     }
     log(`ws idle memory: ${config.idleConnections} connections, ${config.memoryRounds} rounds`);
-    // Priming: one pass per server first, so both heaps have grown to size before measuring
-    // (otherwise a GC can leave RSS lower after the connections than before).
-    for (const t of WS_TARGETS) await measureIdleMemory(servers[t], config.idleConnections);
+    // Each round starts a fresh server per target (see measureIdleMemory()).
     const samples = { ws: [], keel: [] };
     for (let r = 0; r < config.memoryRounds; r++) {
-      for (const t of r % 2 ? [...WS_TARGETS].reverse() : WS_TARGETS) samples[t].push(await measureIdleMemory(servers[t], config.idleConnections));
+      for (const t of r % 2 ? [...WS_TARGETS].reverse() : WS_TARGETS) samples[t].push(await measureIdleMemory(t, config.idleConnections));
       log(`    round ${r + 1}: ` + WS_TARGETS.map((t) => `${t} ${Math.round(samples[t][r].rss)} B rss, ${Math.round(samples[t][r].heap)} B heap`).join('  '));
     }
     const med = (t, k) => median(samples[t].map((s) => s[k]));

@@ -8,15 +8,19 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const CLIENT = path.join(here, 'ws-client.mjs');
 export const WS_TARGETS = ['ws', 'keel'];
 
+/** Starts one target's WebSocket server, with the flags every WebSocket server gets. */
+async function startWsServer(target) {
+  // The young generation is pinned to one size (the same for both servers): V8 otherwise grows
+  // and shrinks it with the allocation rate, and its committed pages would swing the RSS delta
+  // of the idle-memory measurement by more than the connections themselves use.
+  const server = await startServer(path.join(here, 'servers', `ws-${target}.mjs`), [], ['--expose-gc', '--min-semi-space-size=8', '--max-semi-space-size=8']);
+  server.wsUrl = server.url.replace('http:', 'ws:') + '/';
+  return server;
+}
+
 export async function startWsServers() {
   const servers = {};
-  for (const t of WS_TARGETS) {
-    // The young generation is pinned to one size (the same for both servers): V8 otherwise grows
-    // and shrinks it with the allocation rate, and its committed pages would swing the RSS delta
-    // of the idle-memory measurement by more than the connections themselves use.
-    servers[t] = await startServer(path.join(here, 'servers', `ws-${t}.mjs`), [], ['--expose-gc', '--min-semi-space-size=8', '--max-semi-space-size=8']);
-    servers[t].wsUrl = servers[t].url.replace('http:', 'ws:') + '/';
-  }
+  for (const t of WS_TARGETS) servers[t] = await startWsServer(t);
   return servers;
 }
 
@@ -38,38 +42,44 @@ export async function measureWs(server, mode, conns, size, kind, seconds) {
   }
 }
 
+/**
+ * The server's memory after a full GC. The server first churns through its young generation
+ * (servers/common.mjs), so every page of it is resident in the baseline as it is afterwards.
+ */
 async function serverMemory(server) {
   const reply = nextMessage(server.child, 'mem', 10_000);
-  server.child.send({ type: 'mem' });
+  server.child.send({ type: 'mem', churn: true });
   return reply;
 }
 
 /**
- * Server memory growth per idle connection over `conns` connections, after a full GC each time:
- * RSS (what the issue asks; moves with heap growth steps) and JS heap + external buffers.
+ * Server memory growth per idle connection over `conns` connections, in a server process of its
+ * own, started for this round: RSS (what the issue asks) and JS heap + external buffers, each
+ * after a full GC. A fresh process, because a server that has held connections before keeps
+ * their freed pages resident, and new connections then reuse them for nothing: in a reused
+ * server the RSS delta read anywhere from 240 to 2,600 bytes per connection for the same code.
  */
-export async function measureIdleMemory(server, conns) {
-  // The baseline is taken once the previous round's connections have closed on the server side.
-  let before = await serverMemory(server);
-  for (let tries = 0; before.connections > 0 && tries < 100; tries++) {
-    await new Promise((r) => setTimeout(r, 100));
-    before = await serverMemory(server);
-  }
-  if (before.connections !== 0) throw new Error(`idle memory: ${before.connections} connections still open before the round`);
-  const client = spawnPinned(1, CLIENT, ['idle', server.wsUrl, String(conns), '0', 'text', '0']);
+export async function measureIdleMemory(target, conns) {
+  const server = await startWsServer(target);
   try {
-    await nextMessage(client, 'opened', 120_000);
-    await new Promise((r) => setTimeout(r, 500));
-    const after = await serverMemory(server);
-    if (after.connections !== conns) throw new Error(`idle memory: the server holds ${after.connections} connections, expected ${conns}`);
-    client.send({ type: 'close' });
-    await nextMessage(client, 'done', 30_000);
-    return {
-      rss: (after.rss - before.rss) / conns,
-      heap: (after.heap + after.external - before.heap - before.external) / conns,
-    };
+    const before = await serverMemory(server);
+    const client = spawnPinned(1, CLIENT, ['idle', server.wsUrl, String(conns), '0', 'text', '0']);
+    try {
+      await nextMessage(client, 'opened', 120_000);
+      await new Promise((r) => setTimeout(r, 500));
+      const after = await serverMemory(server);
+      if (after.connections !== conns) throw new Error(`idle memory: the server holds ${after.connections} connections, expected ${conns}`);
+      client.send({ type: 'close' });
+      await nextMessage(client, 'done', 30_000);
+      return {
+        rss: (after.rss - before.rss) / conns,
+        heap: (after.heap + after.external - before.heap - before.external) / conns,
+      };
+    } finally {
+      await stopProcess(client);
+    }
   } finally {
-    await stopProcess(client);
+    await stopProcess(server.child);
   }
 }
 

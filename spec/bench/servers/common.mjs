@@ -18,8 +18,9 @@ export function ready(server) {
     // Never outlive the runner: when the IPC channel closes, leave.
     process.on('disconnect', () => process.exit(0));
     // Memory probe for the WebSocket idle-connection measurement (needs --expose-gc).
-    process.on('message', (m) => {
-      if (m && m.type === 'mem') {
+    process.on('message', (msg) => {
+      if (msg && msg.type === 'mem') {
+        if (msg.churn) churn();
         if (typeof globalThis.gc === 'function') { globalThis.gc(); globalThis.gc(); }
         // `external` already includes `arrayBuffers`. The open connection count lets the runner
         // wait until a previous round's connections are really gone before it takes a baseline.
@@ -32,6 +33,22 @@ export function ready(server) {
   } else {
     console.log(`listening on http://127.0.0.1:${port}`);
   }
+}
+
+/**
+ * Fills the young generation several times over with short-lived objects, so that every page of
+ * it has been touched (and counts in RSS) before a baseline is taken: otherwise the first
+ * allocations after the baseline touch fresh young-generation pages, and the RSS delta of the
+ * idle-connection measurement jumps by megabytes depending on where allocation stood.
+ */
+function churn() {
+  // The objects escape into `list` (which is dropped every thousand), so none is optimised away.
+  let list = [];
+  for (let i = 0; i < 1_000_000; i++) {
+    list.push({ i, next: null });
+    if (list.length === 1000) list = [];
+  }
+  return list.length;
 }
 
 export const scenario = process.argv[2] ?? 'hello';
