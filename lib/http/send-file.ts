@@ -143,8 +143,11 @@ export function downloadResponse(res: Response, file: unknown, filename: unknown
     throw new TypeError('res.download(): options must be an object');
   }
   const o = (options ?? {}) as SendFileOptions;
+  if (o.headers !== undefined && (o.headers === null || typeof o.headers !== 'object')) {
+    throw new TypeError('res.download(): option headers must be an object');
+  }
   const headers: Record<string, string | number | readonly string[]> = {};
-  if (o.headers !== undefined && o.headers !== null && typeof o.headers === 'object') {
+  if (o.headers !== undefined) {
     for (const name of Object.keys(o.headers)) {
       if (name.toLowerCase() !== 'content-disposition') headers[name] = o.headers[name]!;
     }

@@ -4,7 +4,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TextDecoder } from 'node:util';
 import { HttpError } from '../http/errors.js';
-import { describe, parseBytes } from './bytes.js';
+import { describe } from '../http/describe.js';
+import { parseBytes } from './bytes.js';
 import { compileType, mediaTypeParser, type TypeMatcher, type TypeOption } from './media-type.js';
 import { bodyWasRead, hasBody, readBody } from './body-reader.js';
 
@@ -72,6 +73,18 @@ export function createBodyParser(resolved: ResolvedOptions, parse: BodyParse): B
   const readOptions = { limit, inflate };
   const parseMediaType = mediaTypeParser();
 
+  /** `verify`, then `parse`: the value for req.body, or a throw (a failed verify is 403 by default). */
+  function verifyAndParse(req: IncomingMessage, res: ServerResponse, buf: Buffer, charset: string | undefined): unknown {
+    if (verify !== undefined) {
+      try {
+        verify(req, res, buf, charset);
+      } catch (err) {
+        throw verifyError(err);
+      }
+    }
+    return parse(buf, charset, req);
+  }
+
   // Not an async function: requests without a matching body (every GET) pass straight on with
   // next()'s own result, which keeps the router on its synchronous path (no promise, no microtask
   // per request for an app-wide parser). A body read returns one Promise, settled with what the
@@ -88,14 +101,7 @@ export function createBodyParser(resolved: ResolvedOptions, parse: BodyParse): B
         let body: unknown;
         if (err === undefined) {
           try {
-            if (verify !== undefined) {
-              try {
-                verify(req, res, buf!, charset);
-              } catch (e) {
-                throw verifyError(e);
-              }
-            }
-            body = parse(buf!, charset, req);
+            body = verifyAndParse(req, res, buf!, charset);
           } catch (e) {
             err = e;
           }

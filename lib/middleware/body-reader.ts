@@ -46,14 +46,16 @@ function unsupportedEncoding(encoding: string): HttpError {
   });
 }
 
-// RFC 9110 §8.4.1: the content codings a body may carry here.
-const INFLATABLE = new Set(['gzip', 'x-gzip', 'deflate', 'br']);
+type Inflater = zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress;
 
-function createInflater(encoding: string): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress {
-  if (encoding === 'deflate') return zlib.createInflate();
-  if (encoding === 'br') return zlib.createBrotliDecompress();
-  return zlib.createGunzip();
-}
+// RFC 9110 §8.4.1: the content codings a body may carry here, and what undoes each. A Map, since
+// the key comes from the client ('__proto__' finds nothing here).
+const INFLATERS = new Map<string, () => Inflater>([
+  ['gzip', () => zlib.createGunzip()],
+  ['x-gzip', () => zlib.createGunzip()],
+  ['deflate', () => zlib.createInflate()],
+  ['br', () => zlib.createBrotliDecompress()],
+]);
 
 /** Receives the whole body, or the HttpError that ended the reading. Called exactly once. */
 export type BodyCallback = (err: HttpError | undefined, body: Buffer | undefined) => void;
@@ -73,12 +75,13 @@ export function readBody(req: IncomingMessage, options: ReadBodyOptions, done: B
   const encodingHeader = req.headers['content-encoding'];
   const encoding = encodingHeader === undefined ? 'identity' : encodingHeader.trim().toLowerCase();
   const plain = encoding === 'identity' || encoding === '';
-  if (!plain && (!options.inflate || !INFLATABLE.has(encoding))) return done(unsupportedEncoding(encoding), undefined);
+  const createInflater = plain || !options.inflate ? undefined : INFLATERS.get(encoding);
+  if (!plain && createInflater === undefined) return done(unsupportedEncoding(encoding), undefined);
   // A declared length past the limit is refused at once, before reading a byte.
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) return done(tooLarge(limit), undefined);
-  if (plain) readPlain(req, limit, done);
-  else readEncoded(req, limit, encoding, createInflater(encoding), done);
+  if (createInflater === undefined) readPlain(req, limit, done);
+  else readEncoded(req, limit, encoding, createInflater(), done);
 }
 
 /**
@@ -130,7 +133,7 @@ function readEncoded(
   req: IncomingMessage,
   limit: number,
   encoding: string,
-  inflater: zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress,
+  inflater: Inflater,
   done: BodyCallback,
 ): void {
   const chunks: Buffer[] = [];

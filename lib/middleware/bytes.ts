@@ -3,9 +3,6 @@
 
 import { describe } from '../http/describe.js';
 
-// Option checks name bad values with describe(); the middleware import it from here.
-export { describe };
-
 const UNITS: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>, {
   b: 1,
   kb: 1024,

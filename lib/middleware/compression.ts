@@ -5,7 +5,8 @@
 
 import type { IncomingMessage, ServerResponse, OutgoingHttpHeaders } from 'node:http';
 import zlib from 'node:zlib';
-import { describe, parseBytes } from './bytes.js';
+import { describe } from '../http/describe.js';
+import { parseBytes } from './bytes.js';
 import { negotiateEncoding } from './accept-encoding.js';
 import { parseMediaType } from './media-type.js';
 import { appendVary } from './vary.js';

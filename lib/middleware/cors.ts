@@ -3,7 +3,7 @@
 // Access-Control-Allow-Origin and friends to actual requests; always Vary: Origin when it matters.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { describe } from './bytes.js';
+import { describe } from '../http/describe.js';
 import { appendVary } from './vary.js';
 
 /** true reflects the request's Origin; a function decides per request (true/false or an origin). */

@@ -2,7 +2,7 @@
 // (objects and arrays only), and no way for a '__proto__' key to reach an object's prototype.
 
 import { HttpError } from '../http/errors.js';
-import { describe } from './bytes.js';
+import { describe } from '../http/describe.js';
 import {
   COMMON_OPTIONS,
   createBodyParser,

@@ -3,7 +3,7 @@
 // 'tiny', or your own function of the request's tokens.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { describe } from './bytes.js';
+import { describe } from '../http/describe.js';
 
 /** Everything a log line can use, computed once when the request ends. */
 export interface LogTokens {

@@ -5,7 +5,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import { normalizeType } from '../http/mime.js';
-import { describe } from './bytes.js';
+import { describe } from '../http/describe.js';
 
 /** The parts of a Content-Type the parsers use: `type/subtype` in lower case and the charset. */
 export interface MediaType {
@@ -14,16 +14,11 @@ export interface MediaType {
   charset: string | undefined;
 }
 
-/** Parses a Content-Type header by hand (indexOf, no regex). Returns undefined when malformed. */
-export function parseMediaType(header: string | undefined): MediaType | undefined {
-  return header === undefined ? undefined : parseUncached(header);
-}
-
 /**
  * parseMediaType() remembering its last header and result: an API's requests nearly all carry
  * the same Content-Type, and comparing two short strings costs less than slicing and lower-casing
- * one. Each caller makes its own (a body parser, compression), so they do not evict each other.
- * Results are frozen, since one may be handed to many requests.
+ * one. Each body parser makes its own, so parsers do not evict each other's entry. Results are
+ * frozen, since one may be handed to many requests.
  */
 export function mediaTypeParser(): (header: string | undefined) => MediaType | undefined {
   let lastHeader = '';
@@ -31,7 +26,7 @@ export function mediaTypeParser(): (header: string | undefined) => MediaType | u
   return (header) => {
     if (header === undefined) return undefined;
     if (header === lastHeader) return lastMedia;
-    const media = parseUncached(header);
+    const media = parseMediaType(header);
     if (media !== undefined) Object.freeze(media);
     lastHeader = header;
     lastMedia = media;
@@ -39,7 +34,9 @@ export function mediaTypeParser(): (header: string | undefined) => MediaType | u
   };
 }
 
-function parseUncached(header: string): MediaType | undefined {
+/** Parses a Content-Type header by hand (indexOf, no regex). Returns undefined when malformed. */
+export function parseMediaType(header: string | undefined): MediaType | undefined {
+  if (header === undefined) return undefined;
   let end = header.indexOf(';');
   if (end === -1) end = header.length;
   const full = header.slice(0, end).trim().toLowerCase();

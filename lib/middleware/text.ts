@@ -1,7 +1,7 @@
 // text(): reads text/plain bodies (or any type you name) into req.body as a string, decoded with
 // the request's charset (RFC 9110 §8.3.2) or `defaultCharset`.
 
-import { describe } from './bytes.js';
+import { describe } from '../http/describe.js';
 import {
   COMMON_OPTIONS,
   createBodyParser,

@@ -2,7 +2,7 @@
 // (the default) gives flat objects; `extended: true` reads nested 'a[b][c]' keys with caps on
 // parameters, depth and array sizes. See urlencoded-parser.ts for the rules.
 
-import { describe } from './bytes.js';
+import { describe } from '../http/describe.js';
 import {
   COMMON_OPTIONS,
   createBodyParser,

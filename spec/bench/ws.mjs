@@ -48,7 +48,7 @@ export async function measureWs(server, mode, conns, size, kind, seconds) {
  */
 async function serverMemory(server) {
   const reply = nextMessage(server.child, 'mem', 10_000);
-  server.child.send({ type: 'mem', churn: true });
+  server.child.send({ type: 'mem' });
   return reply;
 }
 

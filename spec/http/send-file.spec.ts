@@ -112,6 +112,7 @@ describe('res.sendFile() and res.download()', () => {
       attempt(() => r['sendFile']!.call(res, '/x', { rooot: '/tmp' }));
       attempt(() => r['sendFile']!.call(res, '/x', {}, 'not a function'));
       attempt(() => r['download']!.call(res, '/x', 42));
+      attempt(() => r['download']!.call(res, '/x', 'x.txt', { headers: 'X-A: 1' }));
       res.json(thrown);
     });
     app.get('/download', (req, res) => res.download(path.join(pub, 'docs', 'report.pdf')));
@@ -289,7 +290,7 @@ describe('res.sendFile() and res.download()', () => {
 
   it('throws a TypeError for bad arguments', async () => {
     const r = await fetch(url + '/args');
-    assert.deepEqual(await r.json(), ['TypeError', 'TypeError', 'TypeError', 'TypeError', 'TypeError', 'TypeError']);
+    assert.deepEqual(await r.json(), ['TypeError', 'TypeError', 'TypeError', 'TypeError', 'TypeError', 'TypeError', 'TypeError']);
   });
 
   it('download(): Content-Disposition attachment with the file name, or the name given', async () => {

@@ -155,6 +155,11 @@ describe('json()', { timeout: 20000 }, () => {
   it('415 for an unknown Content-Encoding, 400 for a corrupt gzip', async () => {
     const r = await post('{}', { 'content-type': 'application/json', 'content-encoding': 'compress' });
     assert.equal(r.status, 415);
+    // Names an object inherits are no codings either.
+    for (const enc of ['__proto__', 'constructor', 'toString']) {
+      const odd = await post('{}', { 'content-type': 'application/json', 'content-encoding': enc });
+      assert.equal(odd.status, 415, enc);
+    }
     assert.equal((await jsonOf(r)).code, 'KEEL_BODY_UNSUPPORTED_ENCODING');
     const r2 = await post(Buffer.from('not gzip at all'), { 'content-type': 'application/json', 'content-encoding': 'gzip' });
     assert.equal(r2.status, 400);

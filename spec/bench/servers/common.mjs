@@ -17,13 +17,14 @@ export function ready(server) {
     process.send({ port });
     // Never outlive the runner: when the IPC channel closes, leave.
     process.on('disconnect', () => process.exit(0));
-    // Memory probe for the WebSocket idle-connection measurement (needs --expose-gc).
+    // Memory probe for the WebSocket idle-connection measurement (needs --expose-gc): the young
+    // generation churned through, then a full GC, then the figures.
     process.on('message', (msg) => {
       if (msg && msg.type === 'mem') {
-        if (msg.churn) churn();
+        churn();
         if (typeof globalThis.gc === 'function') { globalThis.gc(); globalThis.gc(); }
         // `external` already includes `arrayBuffers`. The open connection count lets the runner
-        // wait until a previous round's connections are really gone before it takes a baseline.
+        // check that the server holds every connection the client opened.
         const m = process.memoryUsage();
         server.getConnections((err, connections) => {
           process.send({ type: 'mem', rss: m.rss, heap: m.heapUsed, external: m.external, connections: err ? -1 : connections });
