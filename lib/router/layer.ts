@@ -35,6 +35,12 @@ export class Layer {
    * one monomorphic load where matchers of several classes would make the read polymorphic.
    */
   readonly everyPath: boolean;
+  /**
+   * Plain middleware at the root: matches every path, strips nothing, takes no params, is not
+   * error middleware, a route or a mounted router. The router steps over such layers on a short
+   * path (see RouterDispatch.advance()).
+   */
+  readonly plain: boolean;
 
   constructor(matcher: PathMatcher, handle: AnyHandler | undefined, route: Route | undefined, caseSensitive: boolean) {
     this.matcher = matcher;
@@ -46,6 +52,7 @@ export class Layer {
     this.isError = handle !== undefined && m === undefined && handle.length === 4;
     this.keys = matcher.keys;
     this.everyPath = matcher.everyPath === true;
+    this.plain = this.everyPath && route === undefined && m === undefined && !this.isError && this.keys.length === 0;
   }
 }
 

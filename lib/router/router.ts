@@ -273,8 +273,8 @@ class RouterDispatch implements Dispatcher {
   /** req.params for layers that match every path (see advance()); made on first use. */
   private noParams: Params | undefined = undefined;
   /** The path of `pathUrl` (req.url changes only where a layer strips a mount path). */
-  private pathUrl = '';
-  private path = '';
+  private pathUrl: string;
+  private path: string;
 
   // The router's fields, read once per dispatch. Routers and apps are functions carrying many
   // properties, which V8 keeps in slow dictionary mode; this object's fields are fast to read in
@@ -301,11 +301,35 @@ class RouterDispatch implements Dispatcher {
     this.paramHandlerMap = router.params;
     this.baseUrl = req.baseUrl;
     this.url = req.url!;
+    this.pathUrl = this.url;
+    this.path = pathOf(this.url);
     this.parentParams = req.params;
     this.method = (req as DispatchTagged)[kMethodKey] ?? methodKey(req.method!);
   }
 
+  /**
+   * Runs the next matching layer. This is what every `next()` calls, so the commonest step has a
+   * short path of its own: the next layer is plain middleware (Layer.plain), nothing is to be
+   * restored, and the URL is the one whose path was computed. Everything else is walk()'s. (Kept
+   * small on purpose: with walk() folded in, each pass-through middleware cost about 14 ns more,
+   * measured over 10 and 100 layers.)
+   */
   advance(err: unknown): Pending {
+    if (err === undefined && this.candidates === undefined && this.removed === '' && !this.slashAdded) {
+      const layer = this.stack[this.i];
+      const req = this.req;
+      if (layer !== undefined && layer.plain && req.url === this.pathUrl && this.path.charCodeAt(0) === 47 /* / */) {
+        this.i++;
+        const params = (this.noParams ??= bareObject<Params>());
+        req.params = this.mergeParams ? mergeParams(this.parentParams, params) : params;
+        return invoke(this, layer.handle!, CallKind.Request, undefined);
+      }
+    }
+    return this.walk(err);
+  }
+
+  /** The general step: undo a mount-path strip, then find the next layer that matches, and run it. */
+  private walk(err: unknown): Pending {
     const req = this.req;
     if (this.removed !== '' || this.slashAdded) {
       // Undo the previous layer's mount-path stripping.

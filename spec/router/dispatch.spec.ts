@@ -137,6 +137,53 @@ describe('dispatch', () => {
     });
   });
 
+  it('root middleware after a mount-path strip or a URL rewrite sees the URL as it now is', async () => {
+    // Root middleware is stepped over on a short path (Layer.plain); these are the cases that
+    // path must hand back to the general one.
+    const app = createApp();
+    const seen: string[] = [];
+    const look = (name: string) => (req: Request, res: Response, next: NextFunction) => {
+      seen.push(`${name} ${req.baseUrl}|${req.url}|${req.path}`);
+      void next();
+    };
+    app.use('/x', look('prefixed'));
+    app.use(look('root after strip'));
+    app.use((req, res, next) => {
+      if (req.url === '/old') req.url = '/new?q=1';
+      void next();
+    });
+    app.use(look('root after rewrite'));
+    const inner = Router();
+    inner.use(look('inner root'));
+    inner.get('/y', (req, res) => reply(res, 200, seen.join('\n')));
+    app.use('/x', inner);
+    app.use(look('root after router'));
+    app.get('/new', (req, res) => reply(res, 200, seen.join('\n')));
+    await withApp(app, async (url) => {
+      assert.equal(
+        await (await fetch(url + '/x/y')).text(),
+        ['prefixed /x|/y|/y', 'root after strip |/x/y|/x/y', 'root after rewrite |/x/y|/x/y', 'inner root /x|/y|/y'].join('\n'),
+      );
+      seen.length = 0;
+      assert.equal(
+        await (await fetch(url + '/x/z')).status,
+        404,
+      );
+      assert.deepEqual(seen, [
+        'prefixed /x|/z|/z',
+        'root after strip |/x/z|/x/z',
+        'root after rewrite |/x/z|/x/z',
+        'inner root /x|/z|/z',
+        'root after router |/x/z|/x/z',
+      ]);
+      seen.length = 0;
+      assert.equal(
+        await (await fetch(url + '/old')).text(),
+        ['root after strip |/old|/old', 'root after rewrite |/new?q=1|/new', 'root after router |/new?q=1|/new'].join('\n'),
+      );
+    });
+  });
+
   it('a second call of the same next is reported and does not run the stack twice', async () => {
     const app = createApp();
     let downstream = 0;
