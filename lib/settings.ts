@@ -1,15 +1,18 @@
 // The app settings Keel reads (Express's names), their defaults, and their validation.
 
 import { compileTrust } from './http/proxy.js';
-import { bareObject } from './http/bare-object.js';
+import { bareObjectMaker } from './http/bare-object.js';
 
 /**
  * Settings Keel reads, with their defaults (Express's names). The object inherits nothing (a
  * setting named 'constructor' is just a setting) and keeps fast properties: responses read it on
- * every request (http/bare-object.ts).
+ * every request (http/bare-object.ts). Settings have a constructor of their own, so per-request
+ * bare objects are not made settings-sized (bareObjectMaker()).
  */
+const newSettings = bareObjectMaker();
+
 export function defaultSettings(): Record<string, unknown> {
-  const s = bareObject();
+  const s = newSettings();
   s['env'] = process.env['NODE_ENV'] || 'development';
   s['x-powered-by'] = false;
   s['etag'] = 'weak';

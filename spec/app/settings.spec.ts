@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createApp } from '../../lib/index.js';
 import { withApp } from '../helpers/listen.js';
+import { inheritsNothing } from '../helpers/inherits-nothing.js';
 
 describe('settings', () => {
   it('set/get/enable/disable/enabled/disabled', () => {
@@ -17,6 +18,23 @@ describe('settings', () => {
     assert.deepEqual(app.get('my thing'), { a: 1 });
     assert.equal(app.get('env'), process.env['NODE_ENV'] || 'development');
     assert.equal(app.locals['settings'], app.settings);
+  });
+
+  it('settings inherit nothing: names like constructor and __proto__ are settings like any other', async () => {
+    const app = createApp();
+    assert.ok(inheritsNothing(app.settings));
+    assert.equal(app.get('constructor'), undefined);
+    assert.equal(app.get('toString'), undefined);
+    app.set('constructor', 'mine');
+    app.set('__proto__', 'also mine');
+    assert.equal(app.get('constructor'), 'mine');
+    assert.equal(app.get('__proto__'), 'also mine');
+    assert.ok(inheritsNothing(createApp().settings), 'another app is untouched');
+    // The per-request objects (params, locals) are bare objects too, whatever the settings hold.
+    app.get('/:id', (req, res) => { res.json([inheritsNothing(req.params), inheritsNothing(res.locals), Object.keys(res.locals).length]); });
+    await withApp(app, async (url) => {
+      assert.deepEqual(await (await fetch(url + '/7')).json(), [true, true, 0]);
+    });
   });
 
   it('invalid values for known settings are TypeErrors', () => {
