@@ -84,6 +84,15 @@ export class Response extends http.ServerResponse<Request> {
     return fields.get(name.toLowerCase()) as number | string | string[] | undefined;
   }
 
+  /**
+   * getHeader() for a name Keel writes in lowercase itself: no lowercase copy of the name (that
+   * copy is a new string on every call, two per send()).
+   */
+  private lowercaseHeader(key: string): FieldValue | undefined {
+    const fields = this.headerFields;
+    return fields === undefined ? (super.getHeader(key) as FieldValue | undefined) : fields.get(key);
+  }
+
   override hasHeader(name: string): boolean {
     const fields = this.headerFields;
     if (fields === undefined || typeof name !== 'string') return super.hasHeader(name);
@@ -331,7 +340,7 @@ export class Response extends http.ServerResponse<Request> {
         }
         if (ArrayBuffer.isView(body)) {
           chunk = body instanceof Uint8Array ? body : new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-          if (this.getHeader('content-type') === undefined) this.type('bin');
+          if (this.lowercaseHeader('content-type') === undefined) this.type('bin');
           break;
         }
         return this.json(body);
@@ -347,7 +356,7 @@ export class Response extends http.ServerResponse<Request> {
    * directly, no parsing on the hot path), else the type that was set, with charset utf-8.
    */
   private setTextType(fallback: string): void {
-    const type = this.getHeader('content-type');
+    const type = this.lowercaseHeader('content-type');
     if (type === undefined) this.setOwnField('content-type', 'Content-Type', fallback);
     else if (typeof type === 'string') {
       const withCharset = setCharset(type, 'utf-8');
@@ -369,7 +378,7 @@ export class Response extends http.ServerResponse<Request> {
       // a false validator for the resource (for PUT, §9.3.4 forbids sending one unless it
       // describes the stored representation). Express tags every method; an app that wants a
       // tag on another method sets ETag itself.
-      if ((method === 'GET' || method === 'HEAD') && this.getHeader('etag') === undefined) {
+      if ((method === 'GET' || method === 'HEAD') && this.lowercaseHeader('etag') === undefined) {
         const setting = settingOf(this.app, 'etag', 'weak');
         if (setting === 'weak' || setting === true || setting === 'strong') {
           this.setOwnField('etag', 'ETag', entityTag(chunk, setting !== 'strong', length));
