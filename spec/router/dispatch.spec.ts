@@ -81,6 +81,49 @@ describe('dispatch', () => {
     });
   });
 
+  it("a route of one handler passes next(), next('route'), next('router') and next(err) on as a longer route does", async () => {
+    // A one-handler route runs without a walk of its own (Route.dispatch()); each kind of next()
+    // must land where it lands from the last handler of a two-handler route.
+    for (const handlers of [1, 2]) {
+      const app = createApp();
+      const seen: string[] = [];
+      const route = (name: string, step: (next: NextFunction, req: Request) => void) => {
+        const last = (req: Request, res: Response, next: NextFunction) => {
+          seen.push(name);
+          step(next, req);
+        };
+        return handlers === 1 ? [last] : [(req: Request, res: Response, next: NextFunction) => void next(), last];
+      };
+      const router = Router();
+      router.get('/leave', ...route('leave', (next) => void next('router')));
+      router.get('/leave', (req, res) => reply(res, 500, 'not skipped'));
+      app.use(router);
+      app.get('/plain', ...route('plain', (next) => void next()));
+      app.get('/plain', (req, res) => reply(res, 200, seen.join(',')));
+      app.get('/skip', ...route('skip', (next) => void next('route')));
+      app.get('/skip', (req, res) => reply(res, 200, seen.join(',')));
+      app.get('/fail', ...route('fail', (next) => void next(new Error('failed'))));
+      app.get('/fail', (req, res) => reply(res, 500, 'not skipped'));
+      app.get('/only-error', (err: unknown, req: Request, res: Response, next: NextFunction) => reply(res, 500, 'ran'));
+      app.get('/leave', (req, res) => reply(res, 200, seen.join(',')));
+      app.get('/only-error', (req, res) => reply(res, 200, 'error handler skipped'));
+      app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => reply(res, 418, (err as Error).message));
+      await withApp(app, async (url) => {
+        for (const [path, status, body] of [
+          ['/plain', 200, 'plain'],
+          ['/skip', 200, 'skip'],
+          ['/leave', 200, 'leave'],
+          ['/fail', 418, 'failed'],
+          ['/only-error', 200, 'error handler skipped'],
+        ] as const) {
+          seen.length = 0;
+          const r = await fetch(url + path);
+          assert.deepEqual([r.status, await r.text()], [status, body], `${path} with ${handlers} handler(s)`);
+        }
+      });
+    }
+  });
+
   it('a thrown error and a rejected promise both go to next(err)', async () => {
     const app = createApp();
     app.get('/sync', () => {
