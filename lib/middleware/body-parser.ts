@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TextDecoder } from 'node:util';
 import { HttpError } from '../http/errors.js';
 import { describe } from '../http/describe.js';
+import { RESOLVED } from '../http/resolved.js';
 import { parseBytes } from './bytes.js';
 import { compileType, mediaTypeParser, type TypeMatcher, type TypeOption } from './media-type.js';
 import { bodyWasRead, hasBody, readBody } from './body-reader.js';
@@ -109,7 +110,10 @@ export function createBodyParser(resolved: ResolvedOptions, parse: BodyParse): B
         try {
           if (err === undefined) {
             (req as IncomingMessage & { body: unknown }).body = body;
-            resolve(next());
+            // Resolving with the shared RESOLVED Promise would adopt it (two more microtasks);
+            // it means "nothing downstream is still running", which undefined says as well.
+            const downstream = next();
+            resolve(downstream === RESOLVED ? undefined : downstream);
           } else {
             // Unread body bytes left on a keep-alive connection would be read and discarded by
             // node after the answer (possibly gigabytes): close the connection instead.

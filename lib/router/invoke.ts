@@ -9,11 +9,11 @@
 
 import type { Request } from '../http/request.js';
 import type { Response } from '../http/response.js';
+import { RESOLVED } from '../http/resolved.js';
 
 export type Pending = Promise<void> | undefined;
 
-/** Returned by `next()` when nothing downstream is still running. Shared: never allocated per call. */
-export const RESOLVED: Promise<void> = Promise.resolve();
+export { RESOLVED };
 
 /** One level of dispatch (a router's stack, a route's handlers, a layer's param callbacks). */
 export interface Dispatcher {

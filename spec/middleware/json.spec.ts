@@ -4,6 +4,8 @@ import zlib from 'node:zlib';
 import { json } from '../../lib/middleware/json.js';
 import { raw } from '../../lib/middleware/raw.js';
 import { serve, rawRequest, chunked, jsonOf, type TestServer } from './harness.js';
+import { createApp } from '../../lib/index.js';
+import { withApp } from '../helpers/listen.js';
 import { assertGrowth, cpuGrowthAsync } from '../helpers/cpu-time.js';
 
 describe('json()', { timeout: 20000 }, () => {
@@ -263,6 +265,60 @@ describe('json()', { timeout: 20000 }, () => {
     } finally {
       await s2.close();
     }
+  });
+
+  it('await next() above the parser waits for the handlers after it, synchronous or not', async () => {
+    const app = createApp();
+    const order: string[] = [];
+    let finished: Promise<void> = Promise.resolve();
+    app.use((req, res, next) => {
+      finished = (async () => {
+        order.push('before');
+        await next();
+        order.push(`after (${res.writableEnded ? 'answered' : 'not answered'})`);
+      })();
+      return finished;
+    });
+    app.use(json());
+    app.post('/sync', (req, res) => {
+      order.push('handler');
+      res.json(req.body);
+    });
+    app.post('/async', async (req, res) => {
+      await new Promise((r) => setTimeout(r, 20));
+      order.push('handler');
+      res.json(req.body);
+    });
+    await withApp(app, async (url) => {
+      for (const path of ['/sync', '/async']) {
+        order.length = 0;
+        const r = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+        assert.deepEqual(await r.json(), { a: 1 });
+        await finished;
+        assert.deepEqual(order, ['before', 'handler', 'after (answered)'], path);
+      }
+    });
+  });
+
+  it('called directly, a parser returns a Promise that settles only after what next() returned', async () => {
+    const parser = json();
+    const app = createApp();
+    app.use((req, res) => {
+      let release!: () => void;
+      const downstream = new Promise<void>((r) => (release = r));
+      let settled = false;
+      const returned = parser(req, res, () => downstream) as Promise<unknown>;
+      void returned.then(() => (settled = true));
+      setTimeout(() => {
+        const early = settled;
+        release();
+        void returned.then(() => res.json({ early, late: settled, body: req.body }));
+      }, 30);
+    });
+    await withApp(app, async (url) => {
+      const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[1]' });
+      assert.deepEqual(await r.json(), { early: false, late: true, body: [1] });
+    });
   });
 
   it('throws TypeError for invalid options at creation', () => {
