@@ -26,11 +26,12 @@ export function bareObject<T extends object = Record<string, unknown>>(): T {
 }
 
 /**
- * A maker of bare objects with a constructor of its own, for objects that hold many keys from the
- * start. V8 gives every object of one constructor the size that the largest of its first few
- * objects needed (in-object slack tracking); an app's settings, a dozen keys and the first bare
- * objects made, once gave every params and locals object of every request room for a dozen keys
- * (about 100 bytes each instead of 16; measured with the inspector's allocation sampling).
+ * A maker of bare objects with a constructor of its own, for objects of a different size from
+ * the per-request ones. V8 gives every object of one constructor the size that the largest of its
+ * first few objects needed (in-object slack tracking). An app's settings (a dozen keys, and the
+ * first bare object made) once gave every params and locals object of every request room for a
+ * dozen keys: about 100 bytes each instead of 16 (measured with the inspector's allocation
+ * sampling).
  */
 export function bareObjectMaker<T extends object = Record<string, unknown>>(): () => T {
   const Own = bareConstructor();
