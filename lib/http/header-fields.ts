@@ -75,8 +75,8 @@ const newStore = bareObjectMaker<Store>();
  * that are array indices ('123') come first in numeric order: node's own store does the same.
  */
 export class HeaderFields {
+  /** Made at the first field and kept from then on, even when every field is removed, as node's. */
   private store: Store | undefined = undefined;
-  private count = 0;
 
   /** Sets a field; `name` and `value` must have been checked (checkField). */
   set(name: string, value: FieldValue): void {
@@ -89,7 +89,6 @@ export class HeaderFields {
     const entry = store[key];
     if (entry === undefined) {
       store[key] = [name, value];
-      this.count++;
     } else {
       entry[0] = name;
       entry[1] = value;
@@ -108,8 +107,12 @@ export class HeaderFields {
     entry[1] = list as unknown as FieldValue; // a list may hold numbers, as in node
   }
 
+  /**
+   * Whether no field was ever set. As in node, a field set and removed again still counts: its
+   * store exists, and writeHead() then keeps the fields it is given for getHeader().
+   */
   isEmpty(): boolean {
-    return this.count === 0;
+    return this.store === undefined;
   }
 
   get(key: string): FieldValue | undefined {
@@ -123,9 +126,7 @@ export class HeaderFields {
 
   remove(key: string): void {
     const store = this.store;
-    if (store === undefined || store[key] === undefined) return;
-    delete store[key];
-    this.count--;
+    if (store !== undefined) delete store[key];
   }
 
   /** Lowercase names (getHeaderNames()). */

@@ -270,15 +270,15 @@ class RouterDispatch implements Dispatcher {
   private paramCalled: Record<string, string> | undefined;
   /** Methods of routes whose path matched, for an automatic OPTIONS answer. */
   private allowed: string[] | undefined;
-  /** req.params for layers that match every path (see advance()); made on first use. */
+  /** req.params for layers that match every path (advance() and walk()); made on first use. */
   private noParams: Params | undefined = undefined;
-  /** The path of `pathUrl` (req.url changes only where a layer strips a mount path). */
+  /** The path of `pathUrl` (req.url changes where a layer strips a mount path, or middleware rewrites). */
   private pathUrl: string;
   private path: string;
 
-  // The router's fields, read once per dispatch. Routers and apps are functions carrying many
-  // properties, which V8 keeps in slow dictionary mode; this object's fields are fast to read in
-  // the loop below, which runs once per layer.
+  // The router's fields, read once per dispatch into this object, whose one shape keeps the reads
+  // of the loop below (once per layer) monomorphic: routers and apps are functions of several
+  // kinds (a Router, an app, a sub-app).
   private readonly stack: readonly Layer[];
   private readonly index: RouteIndex;
   private readonly mergeParams: boolean;
@@ -320,8 +320,7 @@ class RouterDispatch implements Dispatcher {
       const req = this.req;
       if (layer !== undefined && layer.plain && req.url === this.pathUrl && this.path.charCodeAt(0) === 47 /* / */) {
         this.i++;
-        const params = (this.noParams ??= bareObject<Params>());
-        req.params = this.mergeParams ? mergeParams(this.parentParams, params) : params;
+        this.setParams(req, (this.noParams ??= bareObject<Params>()));
         return invoke(this, layer.handle!, CallKind.Request, undefined);
       }
     }
@@ -411,13 +410,18 @@ class RouterDispatch implements Dispatcher {
         continue; // error middleware only sees errors, other middleware (and routers) only requests
       }
 
-      req.params = this.mergeParams ? mergeParams(this.parentParams, params) : params;
+      this.setParams(req, params);
       if (this.paramHandlerMap !== undefined && layer.keys.length !== 0) {
         return new ParamDispatch(this, layer, key, matched, path, error).advance(undefined);
       }
       return this.call(layer, key, matched, path, error);
     }
     return this.exit(error);
+  }
+
+  /** req.params for a matched layer: its own, or (mergeParams) the parent's with its own over them. */
+  private setParams(req: Request, params: Params): void {
+    req.params = this.mergeParams ? mergeParams(this.parentParams, params) : params;
   }
 
   /** Runs a matched layer (after its param callbacks). */

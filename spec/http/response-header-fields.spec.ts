@@ -161,6 +161,15 @@ test('writeHead merges its fields over those set before, in every form node take
   };
   assert.deepEqual((await run('node', only)).log, ['undefined', []]);
   assert.deepEqual((await run('keel', only)).log, ['undefined', []]);
+  // A field set and removed again leaves node's store in place: writeHead()'s fields are then kept.
+  const removed = await sameAsNode((res, log) => {
+    res.setHeader('X-Gone', 'soon');
+    res.removeHeader('x-gone');
+    res.writeHead(200, { 'X-Late': 'given' });
+    attempt(log, () => res.getHeader('x-late'));
+    attempt(log, () => res.getHeaderNames());
+  });
+  assert.deepEqual(removed.log, ['given', ['x-late']]);
 });
 
 test('bad input gets node\'s own errors, and nothing is stored', { timeout: 10_000 }, async () => {
