@@ -1,5 +1,6 @@
-// entityTag(): weak tags of small bodies come from a fast 64-bit hash; they must be stable, tell
-// bodies apart, and treat a string and its UTF-8 bytes alike only where Express's tags would.
+// entityTag(): weak tags of small and medium bodies come from fast 64-bit hashes; they must be
+// stable, tell bodies apart, and treat a string and its UTF-8 bytes alike only where Express's tags
+// would.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,12 +42,55 @@ test('small-body weak tags keep their values whatever the number of hex digits i
   }
 });
 
+const sha1Tag = (body: string | Buffer): string => createHash('sha1').update(body).digest('base64').slice(0, 27);
+
 test('bytes hash like the latin-1 string of the same bytes; strong and large bodies use SHA-1', () => {
   assert.equal(entityTag(Buffer.from('hello'), true), entityTag('hello', true));
   assert.equal(entityTag('hello', false), '"5-qvTGHdzF6KLavt4PO0gs2a6pQ00"');
-  assert.equal(entityTag('a'.repeat(5000), false), '"1388-' + createHash('sha1').update('a'.repeat(5000)).digest('base64').slice(0, 27) + '"');
-  assert.match(entityTag('a'.repeat(5000), true), /^W\/"1388-[A-Za-z0-9+/]{27}"$/);
+  assert.equal(entityTag('a'.repeat(5000), false), '"1388-' + sha1Tag('a'.repeat(5000)) + '"');
+  const large = 'é'.repeat(40_000); // 80,000 bytes: past the 64 KiB of the medium hash
+  assert.equal(entityTag(large, true), 'W/"13880-' + sha1Tag(large) + '"');
+  assert.equal(entityTag(Buffer.from(large), true), entityTag(large, true));
   assert.equal(entityTag('', true), 'W/"0-2jmj7l5rSw0yVb/vlWAYkK/YBwk"');
+});
+
+/** The 64 bits a weak tag's 11 base64 digits carry, as 16 hex digits. */
+function tagBits(tag: string): string {
+  const digits = /^W\/"[0-9a-f]+-([A-Za-z0-9+/]{11})"$/.exec(tag)![1]!;
+  const value = (d: string): bigint => BigInt('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.indexOf(d));
+  // Ten digits of six bits, then one holding the last four.
+  let bits = 0n;
+  for (const d of digits.slice(0, 10)) bits = (bits << 6n) | value(d);
+  bits = (bits << 4n) | value(digits[10]!);
+  return bits.toString(16).padStart(16, '0');
+}
+
+test('weak tags of bodies from 97 characters to 64 KiB carry the first 64 bits of MurmurHash3_x86_128 of the UTF-8 bytes', () => {
+  // Reference digests (h1 h2 h3 h4) from murmurhash3js 3.0.1 (see murmur3.spec.ts).
+  const ascii = 'The quick brown fox jumps over the lazy dog. '.repeat(3); // 135 bytes
+  assert.equal(tagBits(entityTag(ascii, true)), 'efcafbf840e4085c');
+  assert.match(entityTag(ascii, true), /^W\/"87-/);
+  const text = 'Grüße, 世界 😀 '.repeat(8); // 168 bytes of UTF-8, non-ASCII: hashed as UTF-8
+  assert.equal(tagBits(entityTag(text, true)), '6e322577b519f295');
+  assert.equal(entityTag(Buffer.from(text), true), entityTag(text, true));
+  // The largest body of the medium hash, as a string and as bytes.
+  const edge = 'x'.repeat(64 * 1024);
+  assert.equal(entityTag(edge, true), entityTag(Buffer.from(edge), true));
+  assert.match(entityTag(edge, true), /^W\/"10000-[A-Za-z0-9+/]{11}"$/);
+  // A Buffer that is a view into a larger ArrayBuffer hashes only its own bytes.
+  const inner = Buffer.from('##' + ascii + '##').subarray(2, 2 + ascii.length);
+  assert.equal(entityTag(inner, true), entityTag(ascii, true));
+});
+
+test('medium-body weak tags tell 100,000 near-identical bodies apart, and any one changed byte', () => {
+  const seen = new Set<string>();
+  const filler = 'a'.repeat(120);
+  for (let i = 0; i < 100_000; i++) seen.add(entityTag(`{"id":${i},"text":"${filler}"}`, true));
+  assert.equal(seen.size, 100_000);
+  const base = 'x'.repeat(1000);
+  const tags = new Set([entityTag(base, true)]);
+  for (let i = 0; i < base.length; i++) tags.add(entityTag(base.slice(0, i) + 'y' + base.slice(i + 1), true));
+  assert.equal(tags.size, base.length + 1);
 });
 
 test('res.send() of long text: a weak tag over its UTF-8 bytes, the same for HEAD, 304 when it matches', { timeout: 5000 }, async () => {
