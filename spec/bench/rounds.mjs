@@ -17,14 +17,23 @@ function summary(values) {
 
 /**
  * `measure(target, seconds)` → { rate, cpuPerOp }. `control`: [a, b], two copies of the same
- * server; rounds are added (up to maxRounds) until b/a lands within 0.95-1.05.
+ * server; rounds are added (up to maxRounds) until b/a lands within 0.95-1.05. `newRound`, when
+ * given, runs before every round (the HTTP bench starts fresh server processes there); every
+ * target is warmed up after it, otherwise once at the start.
  */
-export async function runRounds({ targets, baseline, measure, seconds, warmSeconds, rounds, maxRounds = rounds, control, log }) {
-  for (const t of targets) await measure(t, warmSeconds);
+export async function runRounds({ targets, baseline, measure, seconds, warmSeconds, rounds, maxRounds = rounds, control, log, newRound }) {
+  const warm = async () => {
+    for (const t of targets) await measure(t, warmSeconds);
+  };
+  if (newRound === undefined) await warm();
   const samples = Object.fromEntries(targets.map((t) => [t, []]));
   const ratios = Object.fromEntries(targets.map((t) => [t, { rate: [], cpu: [] }]));
   let r = 0;
   for (;;) {
+    if (newRound !== undefined) {
+      await newRound();
+      await warm();
+    }
     // Rotated each round and reversed every other round: a target is not always measured right
     // after the same neighbour (a server that is still cleaning up after its run, GC, closing
     // sockets, slows the next one; with rotation alone, that hit the same target every round).
