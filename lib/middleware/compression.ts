@@ -8,7 +8,7 @@ import zlib from 'node:zlib';
 import { describe } from '../http/describe.js';
 import { parseBytes } from './bytes.js';
 import { negotiateEncoding } from './accept-encoding.js';
-import { parseMediaType } from './media-type.js';
+import { mediaTypeParser } from './media-type.js';
 import { appendVary } from './vary.js';
 
 export interface CompressionOptions {
@@ -31,11 +31,14 @@ export interface FlushableResponse extends ServerResponse {
   flush(): void;
 }
 
+// Nearly every response of an app carries one of a few Content-Types: the last one parsed is kept.
+const parseResponseType = mediaTypeParser();
+
 /** The default filter: text, JSON, XML, JavaScript, SVG and a few other compressible types. */
 export function isCompressible(req: IncomingMessage, res: ServerResponse): boolean {
   void req;
   const header = res.getHeader('Content-Type');
-  const media = parseMediaType(typeof header === 'string' ? header : undefined);
+  const media = parseResponseType(typeof header === 'string' ? header : undefined);
   if (media === undefined) return false;
   if (media.type === 'text') return true;
   const sub = media.subtype;

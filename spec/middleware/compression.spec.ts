@@ -174,6 +174,18 @@ describe('compression()', { timeout: 20000 }, () => {
     assert.equal(head.raw.length, 0);
   });
 
+  it('decides by each response\'s own Content-Type when types alternate (the last parsed one is cached)', async () => {
+    for (let i = 0; i < 3; i++) {
+      const png = await get(s.port, '/png', 'gzip');
+      assert.equal(png.headers['content-encoding'], undefined, `png ${i}`);
+      const big = await get(s.port, '/big', 'gzip');
+      assert.equal(big.headers['content-encoding'], 'gzip', `json ${i}`);
+      assert.equal(big.text, BIG);
+      const html = await get(s.port, '/writehead', 'gzip');
+      assert.equal(html.headers['content-encoding'], 'gzip', `html ${i}`);
+    }
+  });
+
   it('sees headers given to writeHead', async () => {
     const r = await get(s.port, '/writehead', 'gzip');
     assert.equal(r.status, 201);
