@@ -121,8 +121,9 @@ const FD_PATHS = process.platform === 'linux' && fs.existsSync('/proc/self/fd') 
 
 // The real paths of roots, once found, for every engine: serveStatic() makes one engine per root,
 // but res.sendFile() makes one per call and would otherwise pay a realpath() of its root on every
-// request. A root that does not exist yet is not remembered. Bounded: roots are the app's own
-// directories, a handful.
+// request. A root that does not exist yet is not remembered; one whose real path changes (a
+// symlink swapped by a deployment) is looked up again when a file seems to lie outside it.
+// Bounded: roots are the app's own directories, a handful.
 const realRoots = new Map<string, string>();
 const MAX_REAL_ROOTS = 100;
 
@@ -237,36 +238,52 @@ export function fileServer(root: string, options: StaticOptions, mode: FileServe
     });
   }
 
+  /** Looks up the root's real path afresh, remembers it, then calls `then` (404 when it is gone). */
+  function resolveRoot(s: StaticRequest, then: () => void): void {
+    fs.realpath(rootPath, (err, real) => {
+      if (err !== null) {
+        miss(s, 404);
+        return;
+      }
+      realRoot = real;
+      if (realRoots.has(rootPath) || realRoots.size < MAX_REAL_ROOTS) realRoots.set(rootPath, real);
+      then();
+    });
+  }
+
   /** Slow path: the real path must lie inside the root (unless followSymlinks), then stat says what it is. */
   function prove(s: StaticRequest): void {
     if (realRoot === undefined) {
-      fs.realpath(rootPath, (err, real) => {
-        if (err !== null) {
-          miss(s, 404);
-          return;
-        }
-        realRoot = real;
-        if (realRoots.size < MAX_REAL_ROOTS) realRoots.set(rootPath, real);
-        prove(s);
-      });
+      resolveRoot(s, () => prove(s));
       return;
     }
-    const base = realRoot;
     fs.realpath(s.file, (err, real) => {
       if (err !== null) {
         miss(s, 404);
         return;
       }
-      if (!followSymlinks && !isInside(base, real)) {
-        miss(s, 403);
+      if (followSymlinks || isInside(realRoot!, real)) {
+        proven(s, real);
         return;
       }
-      fs.stat(real, (err2, st) => {
-        if (err2 !== null) miss(s, 404);
-        else if (st.isFile()) openProven(s, real, st);
-        else if (st.isDirectory() && s.indexPos === -1) directory(s);
-        else miss(s, 404);
+      // Outside the remembered real root. The root itself may have moved since it was looked up
+      // (a deployment that swaps a symlink such as current -> releases/N): look once more, and
+      // refuse only when the file is outside the root as it is now.
+      const before = realRoot!;
+      resolveRoot(s, () => {
+        if (realRoot !== before && isInside(realRoot!, real)) proven(s, real);
+        else miss(s, 403);
       });
+    });
+  }
+
+  /** `real` lies where it may be served from: stat says whether it is a file or a directory. */
+  function proven(s: StaticRequest, real: string): void {
+    fs.stat(real, (err, st) => {
+      if (err !== null) miss(s, 404);
+      else if (st.isFile()) openProven(s, real, st);
+      else if (st.isDirectory() && s.indexPos === -1) directory(s);
+      else miss(s, 404);
     });
   }
 

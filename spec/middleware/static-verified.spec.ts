@@ -7,6 +7,7 @@ import fs from 'node:fs/promises';
 import fsSync from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import os from 'node:os';
 import { serveStatic } from '../../lib/index.js';
 import { VerifiedFiles, type VerifiedFile } from '../../lib/http/static-verified.js';
 import { rawRequest } from './harness.js';
@@ -146,6 +147,46 @@ describe('serveStatic() proven-path memory', { timeout: 20000 }, () => {
   it('verifiedCacheSize must be a non-negative integer', () => {
     for (const v of [-1, 1.5, '10', Number.NaN, Infinity]) {
       assert.throws(() => serveStatic(site.root, { verifiedCacheSize: v as number }), TypeError, String(v));
+    }
+  });
+});
+
+describe('a root that is a symlink swapped by a deployment (current -> releases/N)', { timeout: 20000 }, () => {
+  let dir: string;
+  let s: Running;
+  before(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'keel-swap-'));
+    for (const [release, text] of [['1', 'one'], ['2', 'two']]) {
+      await fs.mkdir(path.join(dir, 'releases', release), { recursive: true });
+      await fs.writeFile(path.join(dir, 'releases', release, 'a.txt'), text);
+    }
+    await fs.writeFile(path.join(dir, 'releases', '2', 'b.txt'), 'new in two');
+    await fs.writeFile(path.join(dir, 'outside.txt'), 'secret');
+    await fs.symlink(path.join(dir, 'outside.txt'), path.join(dir, 'releases', '2', 'escape.txt'));
+    await fs.symlink(path.join(dir, 'releases', '1'), path.join(dir, 'current'));
+    const current = path.join(dir, 'current');
+    s = await start((app) => {
+      app.get('/file/:name', (req, res, next) => res.sendFile(req.params.name, { root: current }, (err) => err && next(err)));
+      app.use('/static', serveStatic(current, { fallthrough: false }));
+    });
+  });
+  after(async () => {
+    await s.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('serves the new release after the swap, and still refuses a symlink leading out of it', async () => {
+    assert.deepEqual(await get(s.url + '/static/a.txt'), { status: 200, text: 'one' });
+    assert.deepEqual(await get(s.url + '/file/a.txt'), { status: 200, text: 'one' });
+    // The swap as deployment tools make it: a new link renamed over the old one (atomic).
+    await fs.symlink(path.join(dir, 'releases', '2'), path.join(dir, 'current.next'));
+    await fs.rename(path.join(dir, 'current.next'), path.join(dir, 'current'));
+    for (let i = 0; i < 2; i++) {
+      assert.deepEqual(await get(s.url + '/static/a.txt'), { status: 200, text: 'two' });
+      assert.deepEqual(await get(s.url + '/static/b.txt'), { status: 200, text: 'new in two' });
+      assert.deepEqual(await get(s.url + '/file/a.txt'), { status: 200, text: 'two' });
+      assert.equal((await get(s.url + '/static/escape.txt')).status, 403);
+      assert.equal((await get(s.url + '/file/escape.txt')).status, 403);
     }
   });
 });
