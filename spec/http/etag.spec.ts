@@ -73,6 +73,10 @@ test('weak tags of bodies from 97 characters to 64 KiB carry the first 64 bits o
   const text = 'Grüße, 世界 😀 '.repeat(8); // 168 bytes of UTF-8, non-ASCII: hashed as UTF-8
   assert.equal(tagBits(entityTag(text, true)), '6e322577b519f295');
   assert.equal(entityTag(Buffer.from(text), true), entityTag(text, true));
+  // A lone surrogate is counted and written as U+FFFD's three bytes, as Buffer.from() encodes it.
+  const lone = 'x'.repeat(100) + '\ud800' + 'y'.repeat(100);
+  assert.equal(entityTag(lone, true), entityTag(Buffer.from(lone), true));
+  assert.match(entityTag(lone, true), /^W\/"cb-/);
   // The largest body of the medium hash, as a string and as bytes.
   const edge = 'x'.repeat(64 * 1024);
   assert.equal(entityTag(edge, true), entityTag(Buffer.from(edge), true));
