@@ -17,8 +17,8 @@ export interface MediaType {
 /**
  * parseMediaType() remembering its last header and result: an API's requests nearly all carry
  * the same Content-Type, and comparing two short strings costs less than slicing and lower-casing
- * one. Each body parser makes its own, so parsers do not evict each other's entry. Results are
- * frozen, since one may be handed to many requests.
+ * one. Each body parser makes its own, and compression() one for response types, so they do not
+ * evict each other's entry. Results are frozen, since one may be handed to many requests.
  */
 export function mediaTypeParser(): (header: string | undefined) => MediaType | undefined {
   let lastHeader = '';

@@ -65,7 +65,7 @@ async function benchHttp() {
     let servers;
     const newRound = async () => {
       if (servers !== undefined) await stopServers(servers);
-      servers = undefined;
+      servers = undefined; // if a start fails below, `finally` has nothing left to stop twice
       servers = await startHttpServers(name, targets);
     };
     try {
