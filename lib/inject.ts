@@ -2,6 +2,7 @@
 // HTTP parser and serializer run on both ends of an in-memory stream pair, and the server side uses
 // Keel's Request/Response classes, so middleware sees exactly what it would see over the network.
 
+import { Buffer } from 'node:buffer';
 import http from 'node:http';
 import { Duplex } from 'node:stream';
 import { Request } from './http/request.js';

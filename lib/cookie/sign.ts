@@ -1,6 +1,7 @@
 // signCookie / unsignCookie: HMAC-SHA256 signatures in the `value.signature` format of the
 // cookie-signature package (used by cookie-parser, express-session and Express's res.cookie).
 
+import { Buffer } from 'node:buffer';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** One secret, or several for rotation: sign with the first, accept any. */

@@ -1,5 +1,6 @@
 // Content-Disposition for res.attachment() (RFC 6266 §4, with RFC 8187 `filename*` for names that
 // are not plain ASCII, and an ASCII `filename` fallback for old clients, RFC 6266 appendix D).
+import { Buffer } from 'node:buffer';
 
 /** The last path segment of a name: directories never reach the header. */
 export function baseName(path: string): string {

@@ -4,6 +4,7 @@
 // non-cryptographic hash (see below), so they differ from Express's: a cache that holds one of
 // Express's tags revalidates once and gets a full answer.
 
+import { Buffer } from 'node:buffer';
 import crypto from 'node:crypto';
 import { murmur3x86_128 } from './murmur3.js';
 

@@ -3,6 +3,7 @@
 // validators (RFC 9110 §8.8, §13), single byte ranges (RFC 9110 §14, parsed by http/range.ts as
 // req.range() parses them) and Cache-Control. Path safety lives in static-path.ts.
 
+import { Buffer } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream';

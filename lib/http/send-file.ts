@@ -3,6 +3,7 @@
 // after decoding ('..' refused), dotfile rules, the real path checked against `root`, ETag and
 // Last-Modified, conditional requests (RFC 9110 §13) and single byte ranges (§14) on GET and HEAD.
 
+import { Buffer } from 'node:buffer';
 import path from 'node:path';
 import type { Request } from './request.js';
 import type { Response } from './response.js';

@@ -2,6 +2,7 @@
 // (RFC 9110 §8.4 Content-Encoding). The limit counts the bytes actually received and, for encoded
 // bodies, the inflated bytes too: a chunked body or a zip bomb stops at the limit with a 413.
 
+import { Buffer } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import zlib from 'node:zlib';
 import { HttpError } from '../http/errors.js';

@@ -3,6 +3,7 @@
 // HEAD, 1xx/204/304, already-encoded and Cache-Control: no-transform (RFC 9111 §5.2.2.6)
 // responses; always Vary: Accept-Encoding when the type qualifies. Streams with backpressure.
 
+import { Buffer } from 'node:buffer';
 import type { IncomingMessage, ServerResponse, OutgoingHttpHeaders } from 'node:http';
 import zlib from 'node:zlib';
 import { describe } from '../http/describe.js';

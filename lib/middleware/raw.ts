@@ -1,5 +1,6 @@
 // raw(): reads application/octet-stream bodies (or any type you name) into req.body as a Buffer.
 
+import { Buffer } from 'node:buffer';
 import {
   COMMON_OPTIONS,
   createBodyParser,

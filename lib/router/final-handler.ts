@@ -2,6 +2,7 @@
 // answer with `Allow`, or — for an error — the one place that turns an error into a response
 // (status from err.status/err.statusCode, message only when safe, stack only outside production).
 
+import { Buffer } from 'node:buffer';
 import http from 'node:http';
 import type { Request } from '../http/request.js';
 import type { Response } from '../http/response.js';

@@ -15,6 +15,7 @@
 //    save that finds its session gone from the store is dropped.
 // 5. The session is persisted before the response ends: the client's next request sees it.
 
+import { Buffer } from 'node:buffer';
 import type http from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { statusOf } from '../http/errors.js';

@@ -3,6 +3,7 @@
 // unmasked in place and handed on (or kept) as they arrive, and every MUST of §5 is enforced on the
 // way, each failure with its close code (§7.4.1).
 
+import { Buffer } from 'node:buffer';
 import { CLOSE_NO_STATUS, isValidCloseCode } from './close-codes.js';
 import { WebSocketError, type WebSocketErrorCode } from './errors.js';
 import { applyMask } from './mask.js';

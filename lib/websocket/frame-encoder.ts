@@ -2,6 +2,7 @@
 // copied into one buffer) or one corked pair of writes (large payloads, never copied).
 // Every frame we send is final (FIN set): Keel never fragments outgoing messages.
 
+import { Buffer } from 'node:buffer';
 import type { Duplex } from 'node:stream';
 import { applyMask, nextMaskKey } from './mask.js';
 

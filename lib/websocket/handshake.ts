@@ -1,6 +1,7 @@
 // The server's opening handshake, RFC 6455 §4.2: validate the client's upgrade request, choose a
 // subprotocol, and answer 101 with Sec-WebSocket-Accept — or answer with an HTTP error and close.
 
+import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';

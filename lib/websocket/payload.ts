@@ -1,5 +1,6 @@
 // Turning what users pass to send/publish/ping/close into bytes, with strict type checks: never a
 // number turned into an uninitialised buffer (CVE-2016-10518, CVE-2026-45736).
+import { Buffer } from 'node:buffer';
 
 /** What `send` and `publish` accept. */
 export type WebSocketData = string | Buffer | ArrayBuffer | ArrayBufferView;
