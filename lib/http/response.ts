@@ -1,6 +1,7 @@
 // Response: Keel's http.ServerResponse, with Express's helpers (status, set, send, json, redirect
 // ...). Each helper returns `this` so calls chain: res.status(201).json(user).
 
+import { Buffer } from 'node:buffer';
 import http from 'node:http';
 import type { Request, RequestApp } from './request.js';
 import { toStatusCode, statusMessage } from './status.js';
@@ -51,15 +52,15 @@ export class Response extends http.ServerResponse<Request> {
   // node's exactly.
 
   /**
-   * Sets a field whose name and value Keel made itself (a constant type, an integer length, an
-   * ETag of hex and base64 characters): nothing to check, since none can hold a character a field
-   * may not. `key` is the name in lowercase. Anything built from the app's input goes through
-   * setHeader() instead.
+   * Where send() sets a field whose name and value Keel made itself (a constant type, an integer
+   * length, an ETag of hex and base64 characters): nothing to check, since none can hold a
+   * character a field may not. Undefined on an adopted response and once the head is written:
+   * such a field then goes through setHeader() (node's store, node's errors). Anything built from
+   * the app's input always goes through setHeader().
    */
-  private setOwnField(key: string, name: string, value: string | number): void {
+  private ownFields(): HeaderFields | undefined {
     const fields = this.headerFields;
-    if (fields === undefined || this.headersSent) this.setHeader(name, value);
-    else fields.setKnown(key, name, value);
+    return fields === undefined || this.headersSent ? undefined : fields;
   }
 
   override setHeader(name: string, value: number | string | readonly string[]): this {
@@ -84,13 +85,10 @@ export class Response extends http.ServerResponse<Request> {
     return fields.get(name.toLowerCase()) as number | string | string[] | undefined;
   }
 
-  /**
-   * getHeader() for a name Keel writes in lowercase itself: no lowercase copy of the name (that
-   * copy is a new string on every call, two per send()).
-   */
-  private lowercaseHeader(key: string): FieldValue | undefined {
+  /** getHeader('content-type'), with no lowercase copy of the name (see HeaderFields.contentType()). */
+  private contentTypeSet(): FieldValue | undefined {
     const fields = this.headerFields;
-    return fields === undefined ? (super.getHeader(key) as FieldValue | undefined) : fields.get(key);
+    return fields === undefined ? (super.getHeader('content-type') as FieldValue | undefined) : fields.contentType();
   }
 
   override hasHeader(name: string): boolean {
@@ -340,7 +338,7 @@ export class Response extends http.ServerResponse<Request> {
         }
         if (ArrayBuffer.isView(body)) {
           chunk = body instanceof Uint8Array ? body : new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-          if (this.lowercaseHeader('content-type') === undefined) this.type('bin');
+          if (this.contentTypeSet() === undefined) this.type('bin');
           break;
         }
         return this.json(body);
@@ -356,9 +354,12 @@ export class Response extends http.ServerResponse<Request> {
    * directly, no parsing on the hot path), else the type that was set, with charset utf-8.
    */
   private setTextType(fallback: string): void {
-    const type = this.lowercaseHeader('content-type');
-    if (type === undefined) this.setOwnField('content-type', 'Content-Type', fallback);
-    else if (typeof type === 'string') {
+    const type = this.contentTypeSet();
+    if (type === undefined) {
+      const fields = this.ownFields();
+      if (fields === undefined) this.setHeader('content-type', fallback);
+      else fields.setContentType(fallback);
+    } else if (typeof type === 'string') {
       const withCharset = setCharset(type, 'utf-8');
       if (withCharset !== type) this.setHeader('Content-Type', withCharset);
     }
@@ -371,17 +372,21 @@ export class Response extends http.ServerResponse<Request> {
     if (chunk !== undefined) {
       // The byte length is computed once, for Content-Length and the ETag both.
       const length = typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.byteLength;
-      this.setOwnField('content-length', 'Content-Length', length);
+      const fields = this.ownFields();
+      if (fields === undefined) this.setHeader('content-length', length);
+      else fields.setContentLength(length);
       // The automatic ETag is for GET and HEAD only. An ETag names the selected representation of
       // the target resource (RFC 9110 §8.8.3), and only a GET or HEAD answer carries one: the
       // content of a POST answer is the outcome of the action (§6.4.2), and a tag of it would be
       // a false validator for the resource (for PUT, §9.3.4 forbids sending one unless it
       // describes the stored representation). Express tags every method; an app that wants a
       // tag on another method sets ETag itself.
-      if ((method === 'GET' || method === 'HEAD') && this.lowercaseHeader('etag') === undefined) {
+      if ((method === 'GET' || method === 'HEAD') && (fields === undefined ? this.getHeader('etag') : fields.etag()) === undefined) {
         const setting = settingOf(this.app, 'etag', 'weak');
         if (setting === 'weak' || setting === true || setting === 'strong') {
-          this.setOwnField('etag', 'ETag', entityTag(chunk, setting !== 'strong', length));
+          const tag = entityTag(chunk, setting !== 'strong', length);
+          if (fields === undefined) this.setHeader('etag', tag);
+          else fields.setEtag(tag);
         } else if (typeof setting === 'function') {
           // Express's signature: (body, encoding); the body is the string or bytes being sent.
           const tag: unknown = (setting as EtagFunction)(chunk, typeof chunk === 'string' ? 'utf8' : undefined);

@@ -95,6 +95,24 @@ test('HEAD gets the headers and no body', { timeout: 5000 }, async () => {
   assert.equal(raw.body, '');
 });
 
+test("send()'s own fields go out with lowercase names; a field the app set keeps its spelling", { timeout: 5000 }, async () => {
+  // Field names are case-insensitive (RFC 9110 §5.1); Keel writes its own in lowercase, which
+  // saves node a lowercased copy of each name (header-fields.ts).
+  let raw = await rawRequest(server.port, 'GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  assert.equal(raw.status, 200);
+  const names = raw.head.split('\r\n').slice(1).map((line) => line.slice(0, line.indexOf(':')));
+  for (const name of ['content-type', 'content-length', 'etag']) assert.ok(names.includes(name), `${name} in ${names.join(', ')}`);
+  assert.equal(raw.headers['content-type'], 'text/html; charset=utf-8');
+  assert.match(raw.headers['etag'] ?? '', /^W\/"5-[A-Za-z0-9+/]{11}"$/);
+  assert.equal(raw.body, 'hello');
+  raw = await rawRequest(server.port, 'GET /etag-preset HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  assert.match(raw.head, /\r\nETag: "mine"\r\n/);
+  assert.doesNotMatch(raw.head, /\r\netag:/);
+  raw = await rawRequest(server.port, 'GET /204 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  assert.equal(raw.status, 204);
+  assert.doesNotMatch(raw.head, /content-(type|length)/i);
+});
+
 test('204 strips the content headers; 205 sends Content-Length: 0', { timeout: 5000 }, async () => {
   let raw = await rawRequest(server.port, 'GET /204 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
   assert.equal(raw.status, 204);
