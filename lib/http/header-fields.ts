@@ -116,6 +116,11 @@ export class HeaderFields {
     return this.store?.['etag']?.[1];
   }
 
+  /** Whether a Content-Length is set. */
+  hasContentLength(): boolean {
+    return this.store?.['content-length'] !== undefined;
+  }
+
   /** Sets Content-Type to a value Keel made (nothing to check). */
   setContentType(value: string): void {
     const store = (this.store ??= newStore());

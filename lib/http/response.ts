@@ -97,6 +97,21 @@ export class Response extends http.ServerResponse<Request> {
     return fields.has(name.toLowerCase());
   }
 
+  /**
+   * node's end(chunk), on a response whose head is not written yet, first measures a string
+   * chunk's UTF-8 length (a pass over the whole body) for a Content-Length, and then writes the
+   * head. Where a Content-Length is set already (send() and json() always set one), node uses that
+   * one and the pass is wasted: writing the head first, as node would next, spares it (~0.2 µs
+   * for 1 KiB). This runs inside end(), after anything that wraps res.end (a session being saved,
+   * compression) has done its work, so the head goes out exactly when it would have.
+   */
+  override end(chunk?: unknown, encoding?: unknown, callback?: unknown): this {
+    if (typeof chunk === 'string' && !this.headersSent && this.headerFields?.hasContentLength() === true) {
+      this.writeHead(this.statusCode);
+    }
+    return super.end(chunk as string, encoding as BufferEncoding, callback as () => void);
+  }
+
   override removeHeader(name: string): void {
     // node's method checks the name and the state, and records what removing Connection,
     // Content-Length, Transfer-Encoding or Date means for the head it will write.

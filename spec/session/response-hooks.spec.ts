@@ -45,6 +45,33 @@ test('persisted before the response finishes, even when the store is slow', { ti
   }
 });
 
+test('send() and json() (which write their head inside end()) also wait for the save and carry the cookie', { timeout: 10_000 }, async () => {
+  const store = slowWrites();
+  const running = await start((app) => {
+    app.use(session({ secret: 's', store }));
+    app.get('/text', (req: Request, res: Response) => {
+      req.session.n = 1;
+      res.send('done');
+    });
+    app.get('/json', (req: Request, res: Response) => {
+      req.session.n = 2;
+      res.json({ n: req.session.n });
+    });
+  });
+  try {
+    for (const [path, body] of [['/text', 'done'], ['/json', '{"n":2}']] as const) {
+      const client = new Client(running.base);
+      const reply = await client.get(path);
+      assert.equal(reply.body, body);
+      const id = idOf(client.jar.get('keel.sid'));
+      assert.ok(id !== undefined && store.data.has(id), `${path}: stored by the time the client has the response`);
+      assert.equal(JSON.parse(store.data.get(id)!).n, path === '/text' ? 1 : 2);
+    }
+  } finally {
+    await running.close();
+  }
+});
+
 test('writeHead with headers, streamed writes, and flushHeaders all carry the cookie', { timeout: 10_000 }, async () => {
   const running = await start((app) => {
     app.use(session({ secret: 's' }));
