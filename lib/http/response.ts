@@ -105,6 +105,9 @@ export class Response extends http.ServerResponse<Request> {
    * for 1 KiB). This runs inside end(), after anything that wraps res.end (a session being saved,
    * compression) has done its work, so the head goes out exactly when it would have.
    */
+  override end(callback?: () => void): this;
+  override end(chunk: unknown, callback?: () => void): this;
+  override end(chunk: unknown, encoding: BufferEncoding, callback?: () => void): this;
   override end(chunk?: unknown, encoding?: unknown, callback?: unknown): this {
     if (typeof chunk === 'string' && !this.headersSent && this.headerFields?.hasContentLength() === true) {
       this.writeHead(this.statusCode);
