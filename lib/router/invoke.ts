@@ -13,8 +13,6 @@ import { RESOLVED } from '../http/resolved.js';
 
 export type Pending = Promise<void> | undefined;
 
-export { RESOLVED };
-
 /** One level of dispatch (a router's stack, a route's handlers, a layer's param callbacks). */
 export interface Dispatcher {
   readonly req: Request;
