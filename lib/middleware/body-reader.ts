@@ -87,9 +87,12 @@ export function readBody(req: IncomingMessage, options: ReadBodyOptions, done: B
 
 /**
  * An unencoded body: the chunks as they arrive, counted against the limit. Once the body is
- * complete its listeners stay on the request (inert, and the request is done with): removing four
- * listeners cost more than the rest of the reading on a small body. Until then, 'error' and
- * 'close' before 'end' mean the client went away.
+ * complete its listeners stay on the request (inert, and the request is done with): removing them
+ * cost more than the rest of the reading on a small body. Until then, 'close' before 'end' means
+ * the client went away. No 'error' listener is needed for that: a request is destroyed when its
+ * client goes (or on any stream error), and a destroyed request always emits 'close' after any
+ * 'error'; with no 'error' listener, node does not emit the error at all (IncomingMessage's
+ * _destroy checks for listeners), so nothing goes unhandled.
  */
 function readPlain(req: IncomingMessage, limit: number, done: BodyCallback): void {
   let first: Buffer | undefined; // most bodies arrive in one chunk: no array for them
@@ -100,7 +103,9 @@ function readPlain(req: IncomingMessage, limit: number, done: BodyCallback): voi
   const fail = (err: HttpError): void => {
     if (settled) return;
     settled = true;
-    unlisten(req, onData, onEnd, onError, onClose);
+    req.removeListener('data', onData);
+    req.removeListener('end', onEnd);
+    req.removeListener('close', onClose);
     req.pause();
     first = chunks = undefined;
     done(err, undefined);
@@ -120,13 +125,15 @@ function readPlain(req: IncomingMessage, limit: number, done: BodyCallback): voi
     first = chunks = undefined;
     done(undefined, body);
   };
-  const onError = (): void => fail(aborted());
   const onClose = (): void => {
     // 'close' before 'end': the client went away mid-body.
     if (!req.complete) fail(aborted());
   };
 
-  listen(req, onData, onEnd, onError, onClose);
+  req.on('data', onData);
+  req.on('end', onEnd);
+  req.on('close', onClose);
+  if (req.isPaused()) req.resume();
 }
 
 /** A gzip, deflate or br body: the limit counts the bytes received and the bytes inflated. */

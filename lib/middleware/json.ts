@@ -73,10 +73,13 @@ export function parseJson(
   } catch (err) {
     throw invalid('invalid JSON body', err);
   }
-  // Only walk the result when a dangerous key may be in it (escaped keys contain a backslash).
-  // JSON.parse already makes '__proto__' an own data property, but code that later merges the
-  // body into another object (Object.assign, spread into a class) would set that object's prototype.
-  if (text.includes('__proto__') || text.includes('constructor') || text.includes('\\u')) removeProtoKeys(value);
+  // Only walk the result when a dangerous key may be in it. JSON.parse already makes '__proto__'
+  // an own data property, but code that later merges the body into another object (Object.assign,
+  // spread into a class) would set that object's prototype. Both keys removeProtoKeys() looks for,
+  // '__proto__' and a 'constructor' holding a 'prototype', put 'proto' in the text unless a letter
+  // is written as an escape (RFC 8259 §7: the only escape for a letter is \uXXXX), so two scans
+  // cover them: 'proto' and '\u'.
+  if (text.includes('proto') || text.includes('\\u')) removeProtoKeys(value);
   return value;
 }
 

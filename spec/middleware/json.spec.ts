@@ -93,6 +93,23 @@ describe('json()', { timeout: 20000 }, () => {
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
 
+  it('drops each dangerous key when it is the only one, written plainly or with escapes', async () => {
+    const bodies = [
+      '{"constructor":{"prototype":{"y":1}},"ok":1}',
+      '{"\\u0063onstructor":{"prototype":{"y":1}},"ok":1}',
+      '{"constructor":{"pro\\u0074otype":{"y":1}},"ok":1}',
+      '{"__pr\\u006fto__":{"y":1},"ok":1}',
+      '[{"n":{"__proto__":{"y":1}}},{"ok":1}]',
+    ];
+    const expected = [{ ok: 1 }, { ok: 1 }, { ok: 1 }, { ok: 1 }, [{ n: {} }, { ok: 1 }]];
+    for (let i = 0; i < bodies.length; i++) {
+      const j = await jsonOf(await post(bodies[i]!));
+      assert.deepEqual(j.body, expected[i], bodies[i]);
+    }
+    // A 'constructor' key that holds no 'prototype' is ordinary data and stays.
+    assert.deepEqual((await jsonOf(await post('{"constructor":"x","ok":1}'))).body, { constructor: 'x', ok: 1 });
+  });
+
   it('413 past the limit by Content-Length, before reading', async () => {
     const s2 = await serve([json({ limit: '1kb' })]);
     try {
