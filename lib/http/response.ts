@@ -12,7 +12,6 @@ import { encodeLocation } from './encode-url.js';
 import { escapeHtml } from './escape.js';
 import { entityTag } from './etag.js';
 import { contentDisposition, baseName } from './content-disposition.js';
-import { settingOf } from './settings.js';
 import { HttpError } from './errors.js';
 import { HeaderFields, checkField, kOutHeaders, type FieldValue } from './header-fields.js';
 import { setCookie, clearCookie, type ResponseCookieOptions } from '../cookie/response-cookie.js';
@@ -400,7 +399,7 @@ export class Response extends http.ServerResponse<Request> {
       // describes the stored representation). Express tags every method; an app that wants a
       // tag on another method sets ETag itself.
       if ((method === 'GET' || method === 'HEAD') && (fields === undefined ? this.getHeader('etag') : fields.etag()) === undefined) {
-        const setting = settingOf(this.app, 'etag', 'weak');
+        const setting = etagSetting(this.app);
         if (setting === 'weak' || setting === true || setting === 'strong') {
           const tag = entityTag(chunk, setting !== 'strong', length);
           if (fields === undefined) this.setHeader('etag', tag);
@@ -433,10 +432,29 @@ export class Response extends http.ServerResponse<Request> {
 
   /** Sends `value` as JSON (settings: 'json replacer', 'json spaces', 'json escape'). */
   json(value: unknown): this {
-    const replacer = settingOf(this.app, 'json replacer', undefined) as ((this: unknown, key: string, value: unknown) => unknown) | undefined;
-    const spaces = settingOf(this.app, 'json spaces', undefined) as string | number | undefined;
-    let body: string | undefined = JSON.stringify(value, replacer, spaces);
-    if (body !== undefined && settingOf(this.app, 'json escape', false) === true) body = escapeJson(body);
+    // The three settings are read with their names written out (not through settingOf()): each
+    // read then has a cache of its own that sees one name, where settingOf()'s one keyed read sees
+    // every setting's name and goes megamorphic.
+    const app = this.app;
+    const settings = app === undefined ? undefined : app.settings;
+    let replacer: unknown;
+    let spaces: unknown;
+    let escape: unknown;
+    if (settings !== undefined) {
+      replacer = settings['json replacer'];
+      spaces = settings['json spaces'];
+      escape = settings['json escape'];
+    } else if (app !== undefined) {
+      replacer = app.get('json replacer');
+      spaces = app.get('json spaces');
+      escape = app.get('json escape');
+    }
+    let body: string | undefined = JSON.stringify(
+      value,
+      replacer as ((this: unknown, key: string, value: unknown) => unknown) | undefined,
+      spaces as string | number | undefined,
+    );
+    if (body !== undefined && escape === true) body = escapeJson(body);
     if (this.headersSent) this.setHeader('Content-Length', 0); // node's ERR_HTTP_HEADERS_SENT
     this.setTextType('application/json; charset=utf-8');
     return this.sendChunk(body);
@@ -509,6 +527,14 @@ export class Response extends http.ServerResponse<Request> {
     }
     return this;
   }
+}
+
+/** The 'etag' setting ('weak' when unset), its name written out as in json(). */
+function etagSetting(app: RequestApp | undefined): unknown {
+  if (app === undefined) return 'weak';
+  const settings = app.settings;
+  const value = settings !== undefined ? settings['etag'] : app.get('etag');
+  return value === undefined ? 'weak' : value;
 }
 
 /** The 'etag' setting as a function: makes the tag of a GET or HEAD answer's body (or none). */
