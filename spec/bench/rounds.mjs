@@ -18,8 +18,8 @@ function summary(values) {
 /**
  * `measure(target, seconds)` → { rate, cpuPerOp }. `control`: [a, b], two copies of the same
  * server; rounds are added (up to maxRounds) until b/a lands within 0.95-1.05. `newRound`, when
- * given, runs before every round (the HTTP bench starts fresh server processes there); every
- * target is warmed up after it, otherwise once at the start.
+ * given, runs before every round with the round's index (the HTTP bench starts fresh server
+ * processes there); every target is warmed up after it, otherwise once at the start.
  */
 export async function runRounds({ targets, baseline, measure, seconds, warmSeconds, rounds, maxRounds = rounds, control, log, newRound }) {
   const warm = async () => {
@@ -31,7 +31,7 @@ export async function runRounds({ targets, baseline, measure, seconds, warmSecon
   let r = 0;
   for (;;) {
     if (newRound !== undefined) {
-      await newRound();
+      await newRound(r);
       await warm();
     }
     // Rotated each round and reversed every other round: a target is not always measured right

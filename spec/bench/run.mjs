@@ -62,11 +62,15 @@ async function benchHttp() {
     // differed by up to 10% (Keel's json-post: 0.73 to 0.83 of raw), and each copy kept its figure
     // from round to round, so one process per target would quote one draw of that spread. With a
     // new process per round, the median is over as many processes as rounds.
+    // The servers start one after another, in an order rotated every round: a process started
+    // later in a batch can run slower for its whole life (in one A/B of json-post, raw copies
+    // started fifth and sixth read 0.82 and 0.85 of the raw started first), so no target keeps
+    // the same place in the start order.
     let servers;
-    const newRound = async () => {
+    const newRound = async (r) => {
       if (servers !== undefined) await stopServers(servers);
       servers = undefined; // if a start fails below, `finally` has nothing left to stop twice
-      servers = await startHttpServers(name, targets);
+      servers = await startHttpServers(name, targets.map((_, i) => targets[(i + r) % targets.length]));
     };
     try {
       const setup = scenarioSetup(name);
