@@ -89,10 +89,7 @@ export function readBody(req: IncomingMessage, options: ReadBodyOptions, done: B
  * An unencoded body: the chunks as they arrive, counted against the limit. Once the body is
  * complete its listeners stay on the request (inert, and the request is done with): removing them
  * cost more than the rest of the reading on a small body. Until then, 'close' before 'end' means
- * the client went away. No 'error' listener is needed for that: a request is destroyed when its
- * client goes (or on any stream error), and a destroyed request always emits 'close' after any
- * 'error'; with no 'error' listener, node does not emit the error at all (IncomingMessage's
- * _destroy checks for listeners), so nothing goes unhandled.
+ * the client went away (see listen()).
  */
 function readPlain(req: IncomingMessage, limit: number, done: BodyCallback): void {
   let first: Buffer | undefined; // most bodies arrive in one chunk: no array for them
@@ -103,9 +100,7 @@ function readPlain(req: IncomingMessage, limit: number, done: BodyCallback): voi
   const fail = (err: HttpError): void => {
     if (settled) return;
     settled = true;
-    req.removeListener('data', onData);
-    req.removeListener('end', onEnd);
-    req.removeListener('close', onClose);
+    unlisten(req, onData, onEnd, onClose);
     req.pause();
     first = chunks = undefined;
     done(err, undefined);
@@ -125,15 +120,13 @@ function readPlain(req: IncomingMessage, limit: number, done: BodyCallback): voi
     first = chunks = undefined;
     done(undefined, body);
   };
+  // 'close' before 'end': the client went away mid-body. (Every request emits 'close' once done;
+  // after 'end', `settled` is set and no error is made.)
   const onClose = (): void => {
-    // 'close' before 'end': the client went away mid-body.
-    if (!req.complete) fail(aborted());
+    if (!settled) fail(aborted());
   };
 
-  req.on('data', onData);
-  req.on('end', onEnd);
-  req.on('close', onClose);
-  if (req.isPaused()) req.resume();
+  listen(req, onData, onEnd, onClose);
 }
 
 /** A gzip, deflate or br body: the limit counts the bytes received and the bytes inflated. */
@@ -147,11 +140,12 @@ function readEncoded(
   const chunks: Buffer[] = [];
   let received = 0; // bytes from the socket
   let decoded = 0; // bytes after inflation
+  let ended = false; // the request's 'end' came (the inflater may still be working)
   let settled = false;
 
   const cleanup = (): void => {
     settled = true;
-    unlisten(req, onData, onEnd, onError, onClose);
+    unlisten(req, onData, onEnd, onClose);
     inflater.removeListener('data', onDecoded);
     inflater.removeListener('end', onDecodedEnd);
     inflater.removeListener('error', onInflateError);
@@ -192,35 +186,40 @@ function readEncoded(
     if (!settled) req.resume();
   };
   const onEnd = (): void => {
+    ended = true;
     if (!settled) inflater.end();
   };
-  const onError = (): void => fail(aborted());
+  // 'close' before 'end': the client went away mid-body.
   const onClose = (): void => {
-    if (!req.complete) fail(aborted());
+    if (!ended) fail(aborted());
   };
 
   inflater.on('data', onDecoded);
   inflater.on('end', onDecodedEnd);
   inflater.on('error', onInflateError);
-  listen(req, onData, onEnd, onError, onClose);
+  listen(req, onData, onEnd, onClose);
 }
 
 type OnData = (chunk: Buffer) => void;
 type OnEvent = () => void;
 
-/** Attaches a reader's listeners to the request and lets the body flow. */
-function listen(req: IncomingMessage, onData: OnData, onEnd: OnEvent, onError: OnEvent, onClose: OnEvent): void {
+/**
+ * Attaches a reader's listeners to the request and lets the body flow. No 'error' listener: a
+ * request is destroyed when its client goes (or on any stream error), a destroyed request always
+ * emits 'close' after any 'error', and with no 'error' listener node does not emit the error at
+ * all (IncomingMessage's _destroy checks for listeners), so 'close' before 'end' is the one sign
+ * of a body that will not complete, and nothing goes unhandled.
+ */
+function listen(req: IncomingMessage, onData: OnData, onEnd: OnEvent, onClose: OnEvent): void {
   req.on('data', onData);
   req.on('end', onEnd);
-  req.on('error', onError);
   req.on('close', onClose);
   if (req.isPaused()) req.resume();
 }
 
-function unlisten(req: IncomingMessage, onData: OnData, onEnd: OnEvent, onError: OnEvent, onClose: OnEvent): void {
+function unlisten(req: IncomingMessage, onData: OnData, onEnd: OnEvent, onClose: OnEvent): void {
   req.removeListener('data', onData);
   req.removeListener('end', onEnd);
-  req.removeListener('error', onError);
   req.removeListener('close', onClose);
 }
 

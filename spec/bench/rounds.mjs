@@ -5,6 +5,11 @@
 /** A pause before each run, so the previous server's clean-up is over. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
 
+/** `list` rotated left by `r` places: round r's order of the targets (also their start order). */
+export function rotate(list, r) {
+  return list.map((_, i) => list[(i + r) % list.length]);
+}
+
 export function median(values) {
   const s = [...values].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -37,7 +42,7 @@ export async function runRounds({ targets, baseline, measure, seconds, warmSecon
     // Rotated each round and reversed every other round: a target is not always measured right
     // after the same neighbour (a server that is still cleaning up after its run, GC, closing
     // sockets, slows the next one; with rotation alone, that hit the same target every round).
-    const rotated = targets.map((_, i) => targets[(i + r) % targets.length]);
+    const rotated = rotate(targets, r);
     const order = r % 2 ? rotated.reverse() : rotated;
     const round = {};
     for (const t of order) {

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { killAll, spawnPinned, nextMessage } from './procs.mjs';
-import { median, runRounds } from './rounds.mjs';
+import { median, rotate, runRounds } from './rounds.mjs';
 import { HTTP_TARGETS, SCENARIOS, measureHttp, scenarioSetup, startHttpServers, stopServers, wrkAvailable } from './http.mjs';
 import { WS_TARGETS, measureIdleMemory, measureWs, startWsServers, stopWsServers } from './ws.mjs';
 import { evaluateTargets, printHttp, printMicro, printTargets, printWs } from './report.mjs';
@@ -70,7 +70,7 @@ async function benchHttp() {
     const newRound = async (r) => {
       if (servers !== undefined) await stopServers(servers);
       servers = undefined; // if a start fails below, `finally` has nothing left to stop twice
-      servers = await startHttpServers(name, targets.map((_, i) => targets[(i + r) % targets.length]));
+      servers = await startHttpServers(name, rotate(targets, r));
     };
     try {
       const setup = scenarioSetup(name);
