@@ -1,6 +1,7 @@
 // Keel benchmark runner (issue 7): `npm run bench` (full run, under ~10 minutes) or
 // `npm run bench -- --quick` (smoke run, ~2 minutes). Options: --only=http,ws,micro to run a part,
-// --scenario=hello,mw to run some HTTP scenarios.
+// --scenario=hello,mw to run some HTTP scenarios, --warm=SECONDS to warm each HTTP server up for
+// longer than the default second.
 // Servers run pinned to core 0, wrk and the WebSocket client to core 1; ratios to raw node:http
 // (HTTP) or to ws (WebSocket) are taken within each round and summarised by median and spread.
 // Prints the tables and writes spec/bench/results/latest.json.
@@ -20,10 +21,16 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = (args.find((a) => a.startsWith('--only='))?.slice(7) ?? 'http,ws,micro').split(',');
 const scenarios = (args.find((a) => a.startsWith('--scenario='))?.slice(11) ?? SCENARIOS.join(',')).split(',');
+const warmArg = args.find((a) => a.startsWith('--warm='))?.slice(7);
 
 const config = quick
   ? { seconds: 1, warmSeconds: 1, rounds: 3, maxRounds: 5, connections: 64, wsSeconds: 1, wsRounds: 3, idleConnections: 2000, memoryRounds: 1 }
   : { seconds: 2, warmSeconds: 1, rounds: 5, maxRounds: 9, connections: 64, wsSeconds: 2.5, wsRounds: 5, idleConnections: 5000, memoryRounds: 5 };
+if (warmArg !== undefined) {
+  // wrk takes whole seconds.
+  if (!/^[1-9][0-9]*$/.test(warmArg)) throw new Error(`--warm takes whole seconds (1 or more), got ${warmArg}`);
+  config.warmSeconds = Number(warmArg);
+}
 
 const log = (s) => console.log(s);
 
