@@ -28,12 +28,14 @@ const inprocess = path.join(here, 'inprocess.mjs');
 const args = process.argv.slice(2);
 const byFunction = args.includes('--functions');
 const scenarios = args.filter((a) => !a.startsWith('--'));
+const unknown = args.find((a) => a.startsWith('--') && a !== '--functions');
 // Requests per batch for the shorter run (the longer one has twice as many): enough that every
 // function the request runs has reached its optimised code before the first count.
 const BASE = { hello: 20_000, mw: 20_000, cookie: 5_000, 'json-post': 2_500 };
 const V8_FLAGS = ['--single-threaded', '--predictable'];
 
 function preflight() {
+  if (unknown !== undefined) throw new Error(`unknown option ${unknown} (the one option is --functions)`);
   try {
     execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
   } catch {
@@ -55,8 +57,13 @@ function count(target, scenario, iterations, dir) {
     const child = execFile('valgrind', argv, { maxBuffer: 64 * 1024 * 1024 }, (err) => {
       if (err) return reject(new Error(`valgrind ${target}:${scenario} failed: ${err.message}`));
       // valgrind runs node in its own process: the perf map is named after valgrind's PID.
-      const map = `/tmp/perf-${child.pid}.map`;
-      if (byFunction) fs.renameSync(map, `${out}.map`);
+      if (byFunction) {
+        try {
+          fs.renameSync(`/tmp/perf-${child.pid}.map`, `${out}.map`);
+        } catch (e) {
+          return reject(new Error(`V8's perf map for ${target}:${scenario} is missing: ${e.message}`));
+        }
+      }
       resolve(out);
     });
   });
@@ -76,8 +83,12 @@ async function pool(jobs, width = Math.min(2, os.availableParallelism())) {
   return results;
 }
 
+const parsed = new Map(); // file -> its functions(): the table and --functions both read each file
+
 /** Self instructions by function in a cachegrind or callgrind output file. */
 function functions(file) {
+  const known = parsed.get(file);
+  if (known !== undefined) return known;
   const byName = new Map();
   const names = new Map(); // callgrind's compressed names: "fn=(12) name", later "fn=(12)"
   let fn;
@@ -98,6 +109,7 @@ function functions(file) {
       if (cost > 0) byName.set(fn, (byName.get(fn) ?? 0) + cost);
     }
   }
+  parsed.set(file, byName);
   return byName;
 }
 

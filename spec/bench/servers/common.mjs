@@ -47,16 +47,15 @@ export function ready(server) {
  * that time, so the settled figure is the one the connections really hold.
  */
 function settledRss(done) {
-  let last = exactRss();
-  if (last === undefined) return done(undefined);
+  if (exactRss() === undefined) return done(undefined);
+  let last; // the reading before, once there is one
   let waited = 0;
   const step = (delay) => setTimeout(() => {
     waited += delay;
     const now = exactRss();
-    const settled = waited > 300 && last - now <= 65536;
+    if ((last !== undefined && last - now <= 65536) || waited >= 2000) return done(now);
     last = now;
-    if (settled || waited >= 2000) done(now);
-    else step(100);
+    step(100);
   }, delay);
   step(300);
 }
