@@ -142,3 +142,32 @@ test('the automatic ETag is for GET and HEAD only (RFC 9110 §8.8.3, §9.3.4); o
     }
   });
 });
+
+test('a repeated body reuses its tag only when body and strength both match', () => {
+  // entityTag() remembers the last string body it tagged. Whatever the order of calls, every tag
+  // must be the one a first call would give: compare against bodies tagged from fresh copies.
+  const fresh = (s: string, weak: boolean): string => {
+    entityTag('something else entirely', true); // forget `s`
+    return entityTag((' ' + s).slice(1), weak); // an equal string, not the same one
+  };
+  const bodies = ['Hello World', '{"id":"42"}', '{"id":"43"}', 'x'.repeat(500), 'y'.repeat(500), 'é'.repeat(20)];
+  const expected = new Map<string, string>();
+  for (const b of bodies) for (const weak of [true, false]) expected.set(weak + b, fresh(b, weak));
+  for (let round = 0; round < 3; round++) {
+    for (const b of bodies) {
+      for (const weak of [true, false, true]) {
+        assert.equal(entityTag(b, weak), expected.get(weak + b), `${weak ? 'weak' : 'strong'} ${b.slice(0, 12)}`);
+        assert.equal(entityTag(b, weak), expected.get(weak + b), 'the same call again');
+      }
+    }
+  }
+  // Strong and weak tags of one body differ (so a memo that ignored the strength would be caught).
+  assert.notEqual(entityTag('Hello World', true).slice(2), entityTag('Hello World', false));
+  assert.ok(!entityTag('Hello World', false).startsWith('W/'));
+  // Bytes are never remembered: a buffer changed in place gets the tag of its new content.
+  const bytes = Buffer.from('abcdefgh');
+  const before = entityTag(bytes, true);
+  bytes[0] = 0x7a;
+  assert.notEqual(entityTag(bytes, true), before);
+  assert.equal(entityTag(bytes, true), entityTag('zbcdefgh', true));
+});
