@@ -7,8 +7,12 @@ import { CallKind, invoke, type Dispatcher, type Pending } from './invoke.js';
 import { METHODS, type Method } from './methods.js';
 import type { Request } from '../http/request.js';
 import type { Response } from '../http/response.js';
+import { bareObjectMaker } from '../http/bare-object.js';
 
 type AnyHandler = (...args: never[]) => unknown;
+
+// Routes' method sets have a constructor of their own (bare-object.ts says why).
+const newMethods = bareObjectMaker<Record<string, true>>();
 
 /** The method key WebSocket routes are registered under; an upgrade request dispatches with it. */
 export const WS_METHOD = 'ws';
@@ -44,8 +48,12 @@ export interface Route<P extends Params = Params> extends RouteMethods<P> {}
 export class Route<P extends Params = Params> {
   readonly path: unknown;
   readonly stack: RouteEntry[] = [];
-  /** Methods with at least one handler (lowercase); `_all` when `all()` was used. */
-  private readonly methods: Record<string, true> = Object.create(null) as Record<string, true>;
+  /**
+   * Methods with at least one handler (lowercase). A bare object rather than Object.create(null),
+   * which V8 keeps in slow dictionary mode: methodKey() reads it on every routed request (a
+   * dictionary lookup cost about 100 instructions more per request, spec/bench/instructions.mjs).
+   */
+  private readonly methods: Record<string, true> = newMethods();
   private hasAll = false;
 
   constructor(path: unknown) {

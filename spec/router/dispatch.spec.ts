@@ -3,6 +3,7 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { createApp, Router } from '../../lib/index.js';
 import type { Request, Response, NextFunction } from '../../lib/index.js';
 import { captureErrors, withApp } from '../helpers/listen.js';
@@ -288,5 +289,40 @@ describe('dispatch', () => {
       }),
     );
     assert.ok(logged.some((args) => args[0] instanceof Error && (args[0] as Error).message === 'late failure'));
+  });
+
+  it('every method node:http parses reaches the route registered for it, and only that route', async () => {
+    // methodKey() compares GET and POST first and looks the others up: each must still map to its
+    // own route method. (CONNECT is left out: node hands it to the server's 'connect' event.)
+    const methods = http.METHODS.filter((m) => m !== 'CONNECT');
+    const app = createApp();
+    const routes = app as unknown as Record<string, (path: string, h: (req: Request, res: Response) => void) => void>;
+    for (const m of methods) {
+      routes[m.toLowerCase()]!('/m/' + m, (req, res) => reply(res, 200, `${m}:${req.method}`));
+    }
+    await withApp(app, async (url) => {
+      const send = (method: string, path: string) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const r = http.request(url + path, { method }, (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (d: string) => (body += d));
+            res.on('end', () => resolve({ status: res.statusCode!, body }));
+          });
+          r.on('error', reject);
+          r.end();
+        });
+      for (const m of methods) {
+        const own = await send(m, '/m/' + m);
+        assert.equal(own.status, 200, m);
+        if (m !== 'HEAD') assert.equal(own.body, `${m}:${m}`, m);
+        // Another method's route does not run for it: a 404, or for OPTIONS the automatic answer
+        // naming the methods the path has (its body is the Allow list, not the route's text).
+        const other = m === 'PUT' ? 'PATCH' : 'PUT';
+        const wrong = await send(m, '/m/' + other);
+        if (m === 'OPTIONS') assert.deepEqual([wrong.status, wrong.body], [200, other], 'OPTIONS');
+        else assert.equal(wrong.status, 404, `${m} on the ${other} route`);
+      }
+    });
   });
 });
