@@ -33,6 +33,9 @@ const unknown = args.find((a) => a.startsWith('--') && a !== '--functions');
 // function the request runs has reached its optimised code before the first count.
 const BASE = { hello: 20_000, mw: 20_000, cookie: 5_000, 'json-post': 2_500 };
 const V8_FLAGS = ['--single-threaded', '--predictable'];
+// inprocess.mjs runs each target in this many batches of --iterations requests (one warm-up
+// batch, then the seven it times): a run of N iterations serves BATCHES x N requests.
+const BATCHES = 8;
 
 function preflight() {
   if (unknown !== undefined) throw new Error(`unknown option ${unknown} (the one option is --functions)`);
@@ -171,7 +174,7 @@ async function main() {
     console.log('|---|---|---|---|');
     const perRequest = (target, scenario) => {
       const n = BASE[scenario];
-      return (total(`${fileOf(target, scenario, 2 * n)}.out`) - total(`${fileOf(target, scenario, n)}.out`)) / (8 * n);
+      return (total(`${fileOf(target, scenario, 2 * n)}.out`) - total(`${fileOf(target, scenario, n)}.out`)) / (BATCHES * n);
     };
     for (const scenario of list) {
       const raw = perRequest('raw', scenario);
@@ -181,12 +184,13 @@ async function main() {
     if (byFunction) {
       for (const scenario of list) {
         const n = BASE[scenario];
-        const raw = perRequestByFunction(fileOf('raw', scenario, n), fileOf('raw', scenario, 2 * n), 8 * n);
-        const keel = perRequestByFunction(fileOf('keel', scenario, n), fileOf('keel', scenario, 2 * n), 8 * n);
+        const raw = perRequestByFunction(fileOf('raw', scenario, n), fileOf('raw', scenario, 2 * n), BATCHES * n);
+        const keel = perRequestByFunction(fileOf('keel', scenario, n), fileOf('keel', scenario, 2 * n), BATCHES * n);
         const names = [...new Set([...raw.keys(), ...keel.keys()])];
         const rows = names.map((k) => ({ k, raw: raw.get(k) ?? 0, keel: keel.get(k) ?? 0 }))
           .sort((a, b) => (b.keel - b.raw) - (a.keel - a.raw)).slice(0, 30);
         console.log(`\n${scenario}: instructions per request by function (self), largest Keel - raw first`);
+        console.log(`${'K - raw'.padStart(7)} ${'raw'.padStart(7)} ${'Keel'.padStart(7)}  function`);
         for (const r of rows) {
           console.log(`${(r.keel - r.raw).toFixed(0).padStart(7)} ${r.raw.toFixed(0).padStart(7)} ${r.keel.toFixed(0).padStart(7)}  ${r.k.slice(0, 100)}`);
         }
