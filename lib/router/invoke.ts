@@ -100,21 +100,24 @@ export function invoke(
   value?: string,
   name?: string,
 ): Pending {
-  let called = false;
+  // Flags are compared with `=== true` below rather than tested for truthiness: V8 knows nothing
+  // of the type of a variable that closures share, and a truthiness test of an unknown value is a
+  // dozen checks (measured: ~19 instructions per pass-through middleware).
+  let called = false as boolean;
   // Set once the caller no longer waits for this step; a later next() must then look after its
   // own downstream errors, or they would become unhandled rejections.
   let detached = false;
   let downstream: Pending;
 
   const next = (e?: unknown): Promise<void> => {
-    if (called) {
+    if (called === true) {
       reportDoubleNext(d, fn);
       return RESOLVED;
     }
     called = true;
     downstream = depth > MAX_SYNC_DEPTH ? deferAdvance(d, e) : d.advance(e);
     if (downstream === undefined) return RESOLVED;
-    if (detached) downstream.then(undefined, (x: unknown) => reportUncaught(x, d.req, d.res));
+    if (detached === true) downstream.then(undefined, (x: unknown) => reportUncaught(x, d.req, d.res));
     return downstream;
   };
 
@@ -138,7 +141,7 @@ export function invoke(
   // `(req, res, next) => next()` returns next's own promise: waiting for it is waiting for
   // `downstream`, so take the synchronous path (no extra promise, no microtask).
   // (That identity test comes first: it is the common case, and it spares a lookup of `then`.)
-  if ((called && (ret === downstream || ret === RESOLVED)) || !isThenable(ret)) {
+  if ((called === true && (ret === downstream || ret === RESOLVED)) || !isThenable(ret)) {
     detached = true;
     return downstream;
   }

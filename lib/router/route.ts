@@ -139,9 +139,13 @@ class RouteDispatch implements Dispatcher {
   ) {}
 
   advance(err: unknown): Pending {
-    if (err === 'route') return this.parent.advance(undefined);
-    if (err === 'router') return this.parent.advance('router');
-    const error = err ? err : undefined;
+    let error: unknown = undefined;
+    if (err !== undefined) {
+      // (Tested only when set: see RouterDispatch.walk().)
+      if (err === 'route') return this.parent.advance(undefined);
+      if (err === 'router') return this.parent.advance('router');
+      if (err) error = err;
+    }
     const stack = this.stack;
     while (this.i < stack.length) {
       const entry = stack[this.i++]!;

@@ -276,6 +276,8 @@ class RouterDispatch implements Dispatcher {
   /** The path of `pathUrl` (req.url changes where a layer strips a mount path, or middleware rewrites). */
   private pathUrl: string;
   private path: string;
+  /** Whether `path` starts with '/' (a request for '*' or a URL in absolute form may not). */
+  private rooted: boolean;
 
   // The router's fields, read once per dispatch into this object, whose one shape keeps the reads
   // of the loop below (once per layer) monomorphic: routers and apps are functions of several
@@ -304,6 +306,7 @@ class RouterDispatch implements Dispatcher {
     this.url = req.url!;
     this.pathUrl = this.url;
     this.path = pathOf(this.url);
+    this.rooted = this.path.charCodeAt(0) === 47; // '/'
     this.parentParams = req.params;
     this.method = (req as DispatchTagged)[kMethodKey] ?? methodKey(req.method!);
   }
@@ -319,7 +322,8 @@ class RouterDispatch implements Dispatcher {
     if (err === undefined && this.candidates === undefined && this.removed === '' && !this.slashAdded) {
       const layer = this.stack[this.i];
       const req = this.req;
-      if (layer !== undefined && layer.plain && req.url === this.pathUrl && this.path.charCodeAt(0) === 47 /* / */) {
+      // (`=== true`: one comparison, where a truthiness test of a field is several; see invoke.ts.)
+      if (layer !== undefined && layer.plain === true && req.url === this.pathUrl && this.rooted === true) {
         this.i++;
         this.setParams(req, (this.noParams ??= bareObject<Params>()));
         return invoke(this, layer.handle!, CallKind.Request, undefined);
@@ -339,8 +343,13 @@ class RouterDispatch implements Dispatcher {
       this.removed = '';
       this.slashAdded = false;
     }
-    if (err === 'router') return this.exit(undefined);
-    let error: unknown = err === 'route' ? undefined : err ? err : undefined;
+    // `err` is undefined on almost every step: test that first, so the comparisons with 'router'
+    // and 'route' (which V8 makes through a generic equality when `err` may be anything) are skipped.
+    let error: unknown = undefined;
+    if (err !== undefined) {
+      if (err === 'router') return this.exit(undefined);
+      if (err !== 'route' && err) error = err;
+    }
 
     const stack = this.stack;
     const index = this.index;
@@ -348,6 +357,7 @@ class RouterDispatch implements Dispatcher {
     if (url !== this.pathUrl) {
       this.pathUrl = url;
       this.path = pathOf(url);
+      this.rooted = this.path.charCodeAt(0) === 47; // '/'
     }
     const path = this.path;
     for (;;) {
@@ -379,7 +389,7 @@ class RouterDispatch implements Dispatcher {
       if (error !== undefined && layer.route !== undefined) continue;
       let matched = 0;
       let params: Params;
-      if (layer.everyPath && path.charCodeAt(0) === 47 /* / */) {
+      if (layer.everyPath && this.rooted) {
         // Middleware used at the root, the commonest layer: no match() call, no match object, and
         // one empty params object shared by all such layers of this dispatch (so a key one of them
         // writes into req.params is seen by the next; Express gives each layer its own object, at

@@ -82,6 +82,35 @@ describe('dispatch', () => {
     });
   });
 
+  it('a falsy value given to next() is no error (null, false, 0, empty string), in a stack and in a route', async () => {
+    const app = createApp();
+    const falsy: Record<string, unknown> = { null: null, false: false, zero: 0, empty: '' };
+    const pick = (req: Request): unknown => falsy[String(req.query['v'])];
+    const errors: string[] = [];
+    app.use((req, res, next) => void next(pick(req)));
+    app.get('/a', (req, res, next) => void next(pick(req)), (req, res) => reply(res, 200, 'second handler'));
+    app.get('/b', (req, res, next) => void next(pick(req)));
+    app.get('/b', (req, res) => reply(res, 200, 'next route'));
+    app.get('/c', (req, res, next) => void next('boom'));
+    app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+      errors.push(String(err));
+      reply(res, 500, 'error handler');
+    });
+    await withApp(app, async (url) => {
+      for (const v of Object.keys(falsy)) {
+        const a = await fetch(`${url}/a?v=${v}`);
+        assert.equal(a.status, 200, v);
+        assert.equal(await a.text(), 'second handler', v);
+        const b = await fetch(`${url}/b?v=${v}`);
+        assert.equal(await b.text(), 'next route', v);
+      }
+      // A truthy value still is an error (the control: the same code path can fail).
+      const c = await fetch(`${url}/c`);
+      assert.equal(c.status, 500);
+    });
+    assert.deepEqual(errors, ['boom']);
+  });
+
   it("a route of one handler passes next(), next('route'), next('router') and next(err) on as a longer route does", async () => {
     // A one-handler route runs without a walk of its own (Route.dispatch()); each kind of next()
     // must land where it lands from the last handler of a two-handler route.
