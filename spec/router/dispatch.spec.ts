@@ -82,6 +82,40 @@ describe('dispatch', () => {
     });
   });
 
+  it('middleware at the root sees only paths that start with "/", also after a rewrite', async () => {
+    const app = createApp();
+    const seen: string[] = [];
+    app.use((req, res, next) => {
+      seen.push(`first ${req.url}`);
+      if (req.url === '/rewrite') req.url = 'elsewhere'; // no leading '/': no root layer matches it
+      else if (req.url === '/back') req.url = '/again';
+      void next();
+    });
+    app.use((req, res, next) => {
+      seen.push(`second ${req.url}`);
+      void next();
+    });
+    app.use((req, res) => reply(res, 200, seen.join(',')));
+    await withApp(app, async (url) => {
+      assert.equal(await (await fetch(url + '/back')).text(), 'first /back,second /again');
+      seen.length = 0;
+      const rewritten = await fetch(url + '/rewrite');
+      assert.equal(rewritten.status, 404);
+      assert.deepEqual(seen, ['first /rewrite']);
+      // `OPTIONS *` (RFC 9110 §9.3.7: the server as a whole): no path, so no root middleware.
+      seen.length = 0;
+      const { port } = new URL(url);
+      const status = await new Promise<number | undefined>((resolve, reject) => {
+        http.request({ host: '127.0.0.1', port, method: 'OPTIONS', path: '*' }, (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        }).on('error', reject).end();
+      });
+      assert.equal(status, 404);
+      assert.deepEqual(seen, []);
+    });
+  });
+
   it('a falsy value given to next() is no error (null, false, 0, empty string), in a stack and in a route', async () => {
     const app = createApp();
     const falsy: Record<string, unknown> = { null: null, false: false, zero: 0, empty: '' };
