@@ -53,6 +53,9 @@ function makeRequest(Req, r) {
   req.url = r.url;
   req.method = r.method;
   req._addHeaderLines(r.headers, r.headers.length);
+  // node's server reads req.headers (Host, Expect) before it calls the listener, which builds the
+  // header object for every HTTP/1.1 request (parserOnIncoming in node's _http_server.js).
+  if (req.headers.host === undefined) throw new Error('no Host');
   return req;
 }
 

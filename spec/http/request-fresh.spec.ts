@@ -92,3 +92,30 @@ test('a 100 KiB If-None-Match list is handled in CPU time linear in its length',
     await s.close();
   }
 });
+
+test('the conditional fields are found in any letter case, among other fields', { timeout: 5000 }, async () => {
+  const others = { Authorization: 'Basic eA==', 'X-Forwarded-Proto': 'http' };
+  assert.deepEqual(await fresh('etag="a"', { ...others, 'IF-NONE-MATCH': '"a"' }), { fresh: 'true', status: 304 });
+  assert.deepEqual(await fresh('lm=1', { 'If-Modified-SINCE': LAST_MODIFIED, ...others }), { fresh: 'true', status: 304 });
+  assert.deepEqual(await fresh('etag="a"&lm=1', others), { fresh: 'false', status: 200 });
+});
+
+test('req.fresh follows req.headers as middleware left it', { timeout: 5000 }, async () => {
+  // ?add puts If-None-Match into req.headers, ?drop takes both conditional fields out of it.
+  const s = await serve((req, res) => {
+    if (req.query.add !== undefined) req.headers['if-none-match'] = '"a"';
+    if (req.query.drop !== undefined) {
+      delete req.headers['if-none-match'];
+      delete req.headers['if-modified-since'];
+    }
+    res.set('ETag', '"a"').set('Last-Modified', LAST_MODIFIED);
+    res.set('X-Fresh', String(req.fresh)).set('X-Stale', String(req.stale)).send('x');
+  });
+  try {
+    assert.deepEqual(await fresh('add=1', {}, 'GET', s.port), { fresh: 'true', status: 304 });
+    assert.deepEqual(await fresh('drop=1', { 'if-none-match': '"a"', 'if-modified-since': LAST_MODIFIED }, 'GET', s.port), { fresh: 'false', status: 200 });
+    assert.deepEqual(await fresh('', { 'if-none-match': '"a"' }, 'GET', s.port), { fresh: 'true', status: 304 });
+  } finally {
+    await s.close();
+  }
+});
