@@ -4,13 +4,13 @@
 
 import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as https from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { ConnectionOptions } from 'node:tls';
 import { WebSocketError } from './errors.js';
 import { acceptValue } from './handshake.js';
 import { hasToken, isToken, parseTokenList } from './header-tokens.js';
-import { resolveWebSocketOptions, DEFAULT_WEBSOCKET_OPTIONS, type WebSocketOptions } from './options.js';
+import { resolveWebSocketOptions, DEFAULT_WEBSOCKET_OPTIONS, type ResolvedWebSocketOptions, type WebSocketOptions } from './options.js';
 import { WebSocket } from './websocket.js';
 
 export interface ConnectOptions
@@ -34,6 +34,19 @@ export interface ConnectOptions
 }
 
 const CLIENT_DEFAULTS = resolveWebSocketOptions({ heartbeat: 0 }, DEFAULT_WEBSOCKET_OPTIONS);
+
+/** What makes the handshake request: http.request for ws://, https.request for wss://. */
+type RequestMaker = (options: https.RequestOptions) => http.ClientRequest;
+
+/**
+ * node:https (and node:tls under it), loaded on the first wss:// connection: most programs that
+ * import Keel never open one, and loading it at start-up costs every one of them time and memory.
+ */
+let httpsRequest: Promise<RequestMaker> | undefined;
+function secureRequest(): Promise<RequestMaker> {
+  httpsRequest ??= import('node:https').then((https) => https.request);
+  return httpsRequest;
+}
 
 /**
  * Opens a WebSocket connection to `url` (ws:// or wss://). Resolves once the handshake succeeded;
@@ -82,8 +95,20 @@ export function connect(url: string | URL, options: ConnectOptions = {}): Promis
     agent: false,
   };
 
+  const maker: Promise<RequestMaker> = secure ? secureRequest() : Promise.resolve(http.request);
+  return maker.then((request) => handshake(request(requestOptions), key, offered, handshakeTimeout, onUpgrade, resolved));
+}
+
+/** Sends the opening handshake `req` and checks the server's answer (§4.1). */
+function handshake(
+  req: http.ClientRequest,
+  key: string,
+  offered: readonly string[],
+  handshakeTimeout: number,
+  onUpgrade: ConnectOptions['onUpgrade'],
+  resolved: ResolvedWebSocketOptions,
+): Promise<WebSocket> {
   return new Promise<WebSocket>((resolve, reject) => {
-    const req = secure ? https.request(requestOptions) : http.request(requestOptions);
     const timer = setTimeout(() => {
       req.destroy(new WebSocketError('KEEL_WS_HANDSHAKE_TIMEOUT', 1006, 'WebSocket handshake timed out'));
     }, handshakeTimeout);
