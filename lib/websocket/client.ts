@@ -44,7 +44,7 @@ type RequestMaker = (options: https.RequestOptions) => http.ClientRequest;
  */
 let httpsRequest: Promise<RequestMaker> | undefined;
 function secureRequest(): Promise<RequestMaker> {
-  httpsRequest ??= import('node:https').then((https) => https.request);
+  httpsRequest ??= import('node:https').then((module) => module.request);
   return httpsRequest;
 }
 
