@@ -45,7 +45,51 @@ test('decodes %-escapes only when present, and keeps the raw value when decoding
   };
   assert.equal(parseCookie('a=abc; b=x%41', { decode }).a, 'abc');
   assert.equal(calls, 1, 'decode runs only for values containing %');
+  calls = 0;
+  assert.deepEqual(plain(parseCookie('a=x%41; b=abc; c="%42"; d=e', { decode })), { a: 'X%41', b: 'abc', c: '%42', d: 'e' });
+  assert.equal(calls, 2, 'decode runs only for values containing %, before and after other values');
   assert.equal(parseCookie('a=x%41', { decode: () => { throw new Error('boom'); } }).a, 'x%41');
+});
+
+test('decodes ASCII escapes, UTF-8 escapes and mixes of both as decodeURIComponent does', () => {
+  const table: Array<[string, string]> = [
+    ['s%3Aid.sig', 's:id.sig'],
+    ['%3a%3A', '::'],
+    ['a%2Cb%2c%20c', 'a,b, c'],
+    ['%00%7F', '\u0000\u007f'],
+    ['caf%C3%A9%21', 'caf\u00e9!'],
+    ['%41%E2%9C%93%42', 'A\u2713B'],
+    ['%25', '%'],
+    ['%2525', '%25'],
+  ];
+  for (const [value, expected] of table) {
+    assert.equal(parseCookie(`k=${value}`).k, expected, value);
+    assert.equal(decodeURIComponent(value), expected, `the table agrees with decodeURIComponent: ${value}`);
+  }
+  // Malformed or incomplete escapes, anywhere in the value: the raw value, as before.
+  for (const value of ['%', 'a%', 'a%4', '%4g', '%g4', 'ok%20then%', '%20%C3', '%80', '%C3%28', '%%41']) {
+    assert.equal(parseCookie(`k=${value}`).k, value, value);
+  }
+});
+
+test('names kept from earlier headers come back only as themselves', () => {
+  // The parser keeps the names it cuts, to reuse them (parse.ts, cookieName), and finds a kept
+  // name again by its length, its first character and its last two. Names alike in all of
+  // those, parsed in turn, must each come back as itself.
+  const alike = ['aXbc', 'aYbc', 'aZbc', 'a_bc'];
+  for (let round = 0; round < 3; round++) {
+    for (const name of alike) {
+      assert.deepEqual(Object.keys(parseCookie(`${name}=1`)), [name]);
+      assert.deepEqual(plain(parseCookie(`x=0; ${name}=1`)), { x: '0', [name]: '1' });
+    }
+  }
+  // A kept name is compared where the new one stands in the header, over its whole length.
+  parseCookie('sid=1');
+  assert.deepEqual(plain(parseCookie('sidx=1; sid=2; s=3; id=4; xsid=5')), { sidx: '1', sid: '2', s: '3', id: '4', xsid: '5' });
+  // Names too long to be kept, and the empty name, are cut as they come.
+  const long = 'n'.repeat(40);
+  assert.deepEqual(plain(parseCookie(`${long}=1; ${long}x=2; =3`)), { [long]: '1', [`${long}x`]: '2', '': '3' });
+  assert.deepEqual(plain(parseCookie(`${long}=4`)), { [long]: '4' });
 });
 
 test('the result inherits nothing; __proto__ and constructor are plain keys', () => {

@@ -28,3 +28,21 @@ test('parseCookie: pairs built from tokens come back whole (first wins)', () => 
     500,
   );
 });
+
+test('parseCookie: values decode as decodeURIComponent decodes them, or stay raw where it throws', () => {
+  // Pieces that make ASCII escapes, UTF-8 escapes (whole and cut short) and malformed ones.
+  const piece = fc.constantFrom('a', 'Z', '0', '.', '%', '%2', '%20', '%3a', '%3A', '%7F', '%7f', '%80', '%C3%A9', '%c3%a9', '%E2%9C%93', '%E2%9C', '%zz', '%g0', '%0G', '%%');
+  check(
+    fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+      const value = pieces.join('');
+      let expected: string;
+      try {
+        expected = decodeURIComponent(value);
+      } catch {
+        expected = value;
+      }
+      assert.equal(parseCookie(`k=${value}`).k, expected);
+    }),
+    1000,
+  );
+});
