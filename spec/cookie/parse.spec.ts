@@ -112,7 +112,7 @@ test('never throws on hostile input', () => {
   }
 });
 
-test('a 1 MiB header and 100,000 pairs parse without error', () => {
+test('a 1 MiB header, 100,000 pairs and 100,000 escapes parse without error', () => {
   const big = 'a=' + 'x'.repeat(1024 * 1024);
   assert.equal(parseCookie(big).a.length, 1024 * 1024);
   const pairs: string[] = [];
@@ -120,6 +120,10 @@ test('a 1 MiB header and 100,000 pairs parse without error', () => {
   const parsed = parseCookie(pairs.join('; '));
   assert.equal(Object.keys(parsed).length, 100_000);
   assert.equal(parsed.k99999, 'v99999');
+  // A long value of escapes only: decoded whole, and usable as one string.
+  const escaped = parseCookie('a=' + '%41'.repeat(100_000) + '; b=1');
+  assert.equal(escaped.a, 'A'.repeat(100_000));
+  assert.equal(escaped.b, '1');
 });
 
 test('runs in linear time on adversarial shapes (16x the input costs well under 256x the CPU time)', () => {
