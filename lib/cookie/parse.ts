@@ -94,9 +94,11 @@ export function parseCookie(header: string | undefined, options?: ParseCookieOpt
 // look that string up in its table of property names (hashing it) before the store. A server sees
 // the same few cookie names on every request, so names are kept here once cut, in a small table
 // indexed by a hash of the name's length and three of its characters: a name found here is
-// compared in place and reused, with no new string and no lookup ('sid=abc123': 1,557 -> 1,226
-// instructions a parse, spec/bench/micro.mjs). Bounded: NAME_SLOTS names of at most NAME_MAX characters; a name that
-// collides replaces the one in its slot, so hostile headers cost a miss, never memory.
+// compared in place and reused, with no new string and no lookup ('sid=abc123': 1,557 -> 1,221
+// instructions a parse, counted under valgrind in spec/bench/micro.mjs's loop). Bounded: at most
+// NAME_SLOTS names of at most NAME_MAX characters, each already a property name (the parse that
+// cut it stored or looked it up, which leaves V8's copy, not a view into the header); a new name
+// replaces the one in its slot, so a stream of new names costs a miss each, never more memory.
 const NAME_SLOTS = 256; // a power of two: the slot is the hash's top 8 bits
 const NAME_MAX = 32;
 const knownNames: string[] = new Array<string>(NAME_SLOTS).fill('');
