@@ -14,6 +14,8 @@
  * package does), and a value in double quotes loses its quotes.
  */
 
+import { decodeAsciiEscapes } from '../http/percent-encoding.js';
+
 export interface ParseCookieOptions {
   /**
    * Decodes a value that contains '%'. Default: `decodeURIComponent`, falling back to the raw
@@ -150,35 +152,4 @@ function decodeValue(raw: string, decode: (value: string) => string): string {
   } catch {
     return raw;
   }
-}
-
-/**
- * decodeURIComponent() for a value whose escapes are all ASCII (%00-%7F, such as the '%3A' of
- * every signed session cookie), or undefined for anything else (an escape of a UTF-8 byte, a
- * malformed one), which decodeURIComponent() then handles. Performance: decodeURIComponent()
- * leaves JavaScript for C++ and builds its result a byte at a time; on short values, this costs
- * a few slices instead (ASCII escapes are single characters, so no UTF-8 has to be assembled).
- */
-function decodeAsciiEscapes(raw: string): string | undefined {
-  let decoded = '';
-  let copied = 0; // raw[0, copied) is in `decoded`
-  let at = raw.indexOf('%');
-  while (at !== -1) {
-    if (at + 2 >= raw.length) return undefined; // '%' without two characters after it
-    const high = hexDigit(raw.charCodeAt(at + 1));
-    const low = hexDigit(raw.charCodeAt(at + 2));
-    if (high > 7 || low > 15) return undefined; // not ASCII, or not an escape at all
-    decoded += raw.slice(copied, at) + String.fromCharCode(high * 16 + low);
-    copied = at + 3;
-    at = raw.indexOf('%', copied);
-  }
-  return decoded + raw.slice(copied);
-}
-
-/** The value of a hexadecimal digit's character code, or 16 when it is not one. */
-function hexDigit(code: number): number {
-  if (code >= 0x30 && code <= 0x39) return code - 0x30; // 0-9
-  const lower = code | 0x20; // A-F and a-f alike
-  if (lower >= 0x61 && lower <= 0x66) return lower - 0x61 + 10;
-  return 16;
 }

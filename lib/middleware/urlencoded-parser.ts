@@ -6,6 +6,7 @@
 
 import querystring from 'node:querystring';
 import { HttpError } from '../http/errors.js';
+import { hexValue } from '../http/percent-encoding.js';
 
 /** A parsed form: strings, arrays and nested null-prototype objects. */
 export interface FormObject {
@@ -56,12 +57,6 @@ export function decodeComponent(s: string, latin1: boolean): string {
   // querystring.unescape tries decodeURIComponent and falls back to a byte-wise decoder that
   // leaves malformed escapes as they are, instead of throwing.
   return latin1 ? percentDecodeLatin1(s) : querystring.unescape(s);
-}
-
-function hexValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  c |= 0x20; // lower-case letters
-  return c >= 97 && c <= 102 ? c - 87 : -1;
 }
 
 /** Percent-decoding where each escape is one ISO-8859-1 character; bad escapes stay as they are. */

@@ -6,6 +6,8 @@
 // bypassed (see CVE-2026-47676 in shared/security.md). So the router normalises once, on entry,
 // and every layer — middleware prefixes and routes alike — sees the same path.
 
+import { hexValue } from '../http/percent-encoding.js';
+
 /** Index of the end of the path in a URL (the start of '?' or the end). */
 export function pathEnd(url: string): number {
   const q = url.indexOf('?');
@@ -16,13 +18,6 @@ export function pathEnd(url: string): number {
 export function pathOf(url: string): string {
   const q = url.indexOf('?');
   return q === -1 ? url : url.slice(0, q);
-}
-
-function hexValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  c |= 0x20;
-  if (c >= 97 && c <= 102) return c - 87;
-  return -1;
 }
 
 /** RFC 3986 §2.3: unreserved = ALPHA / DIGIT / "-" / "." / "_" / "~" */
