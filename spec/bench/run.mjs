@@ -1,7 +1,8 @@
 // Keel benchmark runner (issue 7): `npm run bench` (full run, under ~10 minutes) or
 // `npm run bench -- --quick` (smoke run, ~2 minutes). Options: --only=http,ws,micro to run a part,
 // --scenario=hello,mw to run some HTTP scenarios, --warm=SECONDS to warm each HTTP server up for
-// longer than the default second.
+// longer than the default second, --rounds=N for N HTTP rounds per scenario instead of 5 (on a
+// noisy machine: the median of more rounds moves less; hello may still add up to 4 for its control).
 // Servers run pinned to core 0, wrk and the WebSocket client to core 1; ratios to raw node:http
 // (HTTP) or to ws (WebSocket) are taken within each round and summarised by median and spread.
 // Prints the tables and writes spec/bench/results/latest.json.
@@ -22,6 +23,7 @@ const quick = args.includes('--quick');
 const only = (args.find((a) => a.startsWith('--only='))?.slice(7) ?? 'http,ws,micro').split(',');
 const scenarios = (args.find((a) => a.startsWith('--scenario='))?.slice(11) ?? SCENARIOS.join(',')).split(',');
 const warmArg = args.find((a) => a.startsWith('--warm='))?.slice(7);
+const roundsArg = args.find((a) => a.startsWith('--rounds='))?.slice(9);
 
 const config = quick
   ? { seconds: 1, warmSeconds: 1, rounds: 3, maxRounds: 5, connections: 64, wsSeconds: 1, wsRounds: 3, idleConnections: 2000, memoryRounds: 1 }
@@ -30,6 +32,11 @@ if (warmArg !== undefined) {
   // wrk takes whole seconds.
   if (!/^[1-9][0-9]*$/.test(warmArg)) throw new Error(`--warm takes whole seconds (1 or more), got ${warmArg}`);
   config.warmSeconds = Number(warmArg);
+}
+if (roundsArg !== undefined) {
+  if (!/^[1-9][0-9]*$/.test(roundsArg) || Number(roundsArg) > 99) throw new Error(`--rounds takes a whole number from 1 to 99, got ${roundsArg}`);
+  config.rounds = Number(roundsArg);
+  config.maxRounds = config.rounds + 4;
 }
 
 const log = (s) => console.log(s);
