@@ -160,7 +160,7 @@ async function benchMicro() {
 async function main() {
   preflight();
   const started = Date.now();
-  const result = { date: new Date().toISOString(), machine: machine(), command: `npm run bench${quick ? ' -- --quick' : ''}`, config };
+  const result = { date: new Date().toISOString(), machine: machine(), command: `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`, config };
   log(`Keel benchmarks ${quick ? '(quick) ' : ''}on ${result.machine.cpu}, ${result.machine.nproc} cores, node ${result.machine.node}`);
   if (only.includes('http')) result.http = await benchHttp();
   if (only.includes('ws')) result.ws = await benchWs();
