@@ -124,7 +124,7 @@ async function benchWs() {
         measure: (t, s) => measureWs(servers[t], mode, conns, size, kind, s),
         seconds: config.wsSeconds,
         warmSeconds: 1,
-        rounds: mode === 'handshake' ? Math.min(3, config.wsRounds) : config.wsRounds,
+        rounds: config.wsRounds,
         log,
       });
     }
