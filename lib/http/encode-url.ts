@@ -2,14 +2,12 @@
 // it: characters that are not allowed in a URI are encoded, existing %XX escapes and reserved
 // characters are left alone, a lone surrogate becomes U+FFFD.
 
+import { hexValue } from './percent-encoding.js';
+
 // Allowed as they are: ! # $ % & ' ( ) * + , - . / 0-9 : ; = ? @ A-Z [ \ ] ^ _ a-z | ~
 function isAllowed(c: number): boolean {
   return c === 0x21 || (c >= 0x23 && c <= 0x3b) || c === 0x3d || (c >= 0x3f && c <= 0x5f) ||
     (c >= 0x61 && c <= 0x7a) || c === 0x7c || c === 0x7e;
-}
-
-function isHex(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 }
 
 /** Encodes what may not appear in a URL; leaves a URL that is already encoded unchanged. */
@@ -21,7 +19,7 @@ export function encodeUrl(url: string): string {
     const c = url.charCodeAt(i);
     let replacement: string;
     if (c === 0x25 /* % */) {
-      if (i + 2 < length && isHex(url.charCodeAt(i + 1)) && isHex(url.charCodeAt(i + 2))) continue;
+      if (i + 2 < length && hexValue(url.charCodeAt(i + 1)) >= 0 && hexValue(url.charCodeAt(i + 2)) >= 0) continue;
       replacement = '%25';
     } else if (isAllowed(c)) {
       continue;

@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError } from './errors.js';
 import { DEFAULT_TYPE, lookupType } from './mime.js';
+import { hexValue } from './percent-encoding.js';
 import { escapeHtml } from './escape.js';
 import { describe } from './describe.js';
 import { isInside, resolveUnderRoot } from './static-path.js';
@@ -73,10 +74,6 @@ function booleanOption(options: StaticOptions, name: keyof StaticOptions, fallba
   return v;
 }
 
-function isHex(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
-}
-
 const LOCATION_SAFE = "-._~!$&'()*+,;=:@/?";
 
 /** Percent-encodes what may not appear in a Location path (RFC 3986 §3.3), keeping valid escapes. */
@@ -86,7 +83,7 @@ function encodeLocation(s: string): string {
     const c = s.charCodeAt(i);
     if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || LOCATION_SAFE.includes(s[i]!)) {
       out += s[i];
-    } else if (c === 0x25 && isHex(s.charCodeAt(i + 1)) && isHex(s.charCodeAt(i + 2))) {
+    } else if (c === 0x25 && hexValue(s.charCodeAt(i + 1)) >= 0 && hexValue(s.charCodeAt(i + 2)) >= 0) {
       out += '%';
     } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
       out += encodeURIComponent(s.slice(i, i + 2));

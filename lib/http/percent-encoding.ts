@@ -1,6 +1,7 @@
 // Percent-encoding (RFC 3986 §2.1: pct-encoded = "%" HEXDIG HEXDIG): the value of a hex digit,
 // which every decoder in Keel reads (the router's canonical path, urlencoded forms, cookie
-// values), and a decoder for values whose escapes are all ASCII.
+// values) and both Location encoders test escapes with, and a decoder for values whose escapes
+// are all ASCII.
 
 /** The value of a hexadecimal digit's character code (either case), or -1 when it is not one. */
 export function hexValue(c: number): number {
