@@ -76,8 +76,12 @@ function booleanOption(options: StaticOptions, name: keyof StaticOptions, fallba
 
 const LOCATION_SAFE = "-._~!$&'()*+,;=:@/?";
 
-/** Percent-encodes what may not appear in a Location path (RFC 3986 §3.3), keeping valid escapes. */
-function encodeLocation(s: string): string {
+/**
+ * The Location of a directory redirect ('./name/' plus the query): percent-encodes what may not
+ * appear in a path (RFC 3986 §3.3), keeping valid escapes. Stricter than res.location()'s
+ * encodeLocation() in encode-url.ts, which follows encodeurl's rules for any URL an app gives.
+ */
+function encodeDirectoryLocation(s: string): string {
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -353,7 +357,7 @@ export function fileServer(root: string, options: StaticOptions, mode: FileServe
       }
       // CVE-2015-1164: a relative './name/' reference can never become '//evil.com'.
       const last = originalPath.slice(originalPath.lastIndexOf('/') + 1);
-      const location = encodeLocation('./' + last + '/' + (oq === -1 ? '' : original.slice(oq)));
+      const location = encodeDirectoryLocation('./' + last + '/' + (oq === -1 ? '' : original.slice(oq)));
       // CVE-2024-43799: the page repeats the location only HTML-escaped.
       const body = `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Redirecting</title></head><body><pre>Redirecting to ${escapeHtml(location)}</pre></body></html>\n`;
       res.statusCode = 301;
