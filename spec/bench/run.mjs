@@ -24,6 +24,18 @@ const only = (args.find((a) => a.startsWith('--only='))?.slice(7) ?? 'http,ws,mi
 const scenarios = (args.find((a) => a.startsWith('--scenario='))?.slice(11) ?? SCENARIOS.join(',')).split(',');
 const warmArg = args.find((a) => a.startsWith('--warm='))?.slice(7);
 const roundsArg = args.find((a) => a.startsWith('--rounds='))?.slice(9);
+// A mistyped option would otherwise run the full ten minutes without it.
+for (const a of args) {
+  if (a !== '--quick' && !/^--(only|scenario|warm|rounds)=/.test(a)) {
+    throw new Error(`unknown option ${a} (options: --quick, --only=, --scenario=, --warm=, --rounds=)`);
+  }
+}
+for (const part of only) {
+  if (!['http', 'ws', 'micro'].includes(part)) throw new Error(`--only takes http, ws, micro (comma-separated), got ${part}`);
+}
+for (const name of scenarios) {
+  if (!SCENARIOS.includes(name)) throw new Error(`--scenario takes ${SCENARIOS.join(', ')} (comma-separated), got ${name}`);
+}
 
 const config = quick
   ? { seconds: 1, warmSeconds: 1, rounds: 3, maxRounds: 5, connections: 64, wsSeconds: 1, wsRounds: 3, idleConnections: 2000, memoryRounds: 1 }
