@@ -19,6 +19,16 @@ export function printHttp(http, log) {
     Object.entries(http).map(([n, r]) => `${n} ${Math.round(r.targets.raw.absolute.rate)}`).join(', '));
 }
 
+export function printHttpPaired(http, log) {
+  log('\n### HTTP, paired: each target and raw node:http at the same time on one core; requests served and CPU per request as ratios to raw\n');
+  log('| scenario | rounds | Keel | Fastify 5 | control: raw copy | CPU/req Keel | CPU/req Fastify | core share Keel |');
+  log('|---|---|---|---|---|---|---|---|');
+  for (const [name, r] of Object.entries(http)) {
+    const t = r.targets;
+    log(`| ${name} | ${r.rounds} × ${r.seconds} s | ${cell(t.keel.rate)} | ${cell(t.fastify.rate)} | ${cell(t['raw-copy'].rate)} | ${f2(t.keel.cpuPerOp.median)} | ${f2(t.fastify.cpuPerOp.median)} | ${f2(t.keel.cpuShare.median)} |`);
+  }
+}
+
 export function printWs(ws, log) {
   log('\n### WebSocket: Keel as a ratio to ws@8 (median of rounds, spread)\n');
   log('| case | rounds | rate Keel/ws | server CPU per message Keel/ws |');
@@ -48,13 +58,15 @@ function fmtOps(x) {
   return x >= 1e6 ? `${(x / 1e6).toFixed(1)} M/s` : x >= 1e3 ? `${(x / 1e3).toFixed(0)} k/s` : `${x.toFixed(0)}/s`;
 }
 
+// Keel / raw requests per second, at least (issue 7).
+const HTTP_FLOORS = { hello: 0.95, mw: 0.9, 'json-post': 0.92, cookie: 0.92 };
+
 export function evaluateTargets(result) {
   const out = [];
   const add = (name, value, goal, met) => out.push({ name, value: value === undefined ? null : Number(value.toFixed(3)), goal, met });
   const http = result.http;
   if (http) {
-    const floors = { hello: 0.95, mw: 0.9, 'json-post': 0.92, cookie: 0.92 };
-    for (const [name, floor] of Object.entries(floors)) {
+    for (const [name, floor] of Object.entries(HTTP_FLOORS)) {
       const r = http[name];
       if (r) add(`http ${name}: Keel / raw`, r.targets.keel.rate.median, `>= ${floor}`, r.targets.keel.rate.median >= floor);
     }
@@ -64,6 +76,20 @@ export function evaluateTargets(result) {
     }
     const c = http.hello?.targets['raw-copy'];
     if (c) add('control: raw copy / raw', c.rate.median, '0.95-1.05', c.rate.median >= 0.95 && c.rate.median <= 1.05);
+  }
+  const paired = result.httpPaired;
+  if (paired) {
+    for (const [name, floor] of Object.entries(HTTP_FLOORS)) {
+      const r = paired[name];
+      if (r) add(`http ${name}: Keel / raw (paired)`, r.targets.keel.rate.median, `>= ${floor}`, r.targets.keel.rate.median >= floor);
+    }
+    for (const [name, r] of Object.entries(paired)) {
+      const v = r.targets.keel.rate.median / r.targets.fastify.rate.median;
+      add(`http ${name}: Keel / Fastify (paired)`, v, '> 1', v > 1);
+    }
+    const controls = Object.values(paired).map((r) => r.targets['raw-copy'].rate.median);
+    const worst = controls.reduce((w, v) => (Math.abs(v - 1) > Math.abs(w - 1) ? v : w), 1);
+    add('control: raw copy / raw (paired, furthest from 1 of the scenarios)', worst, '0.95-1.05', worst >= 0.95 && worst <= 1.05);
   }
   const ws = result.ws;
   if (ws) {

@@ -16,7 +16,7 @@ export function median(values) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-function summary(values) {
+export function summary(values) {
   return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
 }
 

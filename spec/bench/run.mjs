@@ -2,7 +2,8 @@
 // `npm run bench -- --quick` (smoke run, ~2 minutes). Options: --only=http,ws,micro to run a part,
 // --scenario=hello,mw to run some HTTP scenarios, --warm=SECONDS to warm each HTTP server up for
 // longer than the default second, --rounds=N for N HTTP rounds per scenario instead of 5 (on a
-// noisy machine: the median of more rounds moves less; hello may still add up to 4 for its control).
+// noisy machine: the median of more rounds moves less; hello may still add up to 4 for its control),
+// --paired to measure the HTTP scenarios in pairs run at the same time (see benchHttpPaired()).
 // Servers run pinned to core 0, wrk and the WebSocket client to core 1; ratios to raw node:http
 // (HTTP) or to ws (WebSocket) are taken within each round and summarised by median and spread.
 // Prints the tables and writes spec/bench/results/latest.json.
@@ -12,22 +13,23 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { killAll, spawnPinned, nextMessage } from './procs.mjs';
-import { median, rotate, runRounds } from './rounds.mjs';
+import { median, rotate, runRounds, summary } from './rounds.mjs';
 import { HTTP_TARGETS, SCENARIOS, measureHttp, scenarioSetup, startHttpServers, stopServers, wrkAvailable } from './http.mjs';
 import { WS_TARGETS, measureIdleMemory, measureWs, startWsServers, stopWsServers } from './ws.mjs';
-import { evaluateTargets, printHttp, printMicro, printTargets, printWs } from './report.mjs';
+import { evaluateTargets, printHttp, printHttpPaired, printMicro, printTargets, printWs } from './report.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+const paired = args.includes('--paired');
 const only = (args.find((a) => a.startsWith('--only='))?.slice(7) ?? 'http,ws,micro').split(',');
 const scenarios = (args.find((a) => a.startsWith('--scenario='))?.slice(11) ?? SCENARIOS.join(',')).split(',');
 const warmArg = args.find((a) => a.startsWith('--warm='))?.slice(7);
 const roundsArg = args.find((a) => a.startsWith('--rounds='))?.slice(9);
 // A mistyped option would otherwise run the full ten minutes without it.
 for (const a of args) {
-  if (a !== '--quick' && !/^--(only|scenario|warm|rounds)=/.test(a)) {
-    throw new Error(`unknown option ${a} (options: --quick, --only=, --scenario=, --warm=, --rounds=)`);
+  if (a !== '--quick' && a !== '--paired' && !/^--(only|scenario|warm|rounds)=/.test(a)) {
+    throw new Error(`unknown option ${a} (options: --quick, --paired, --only=, --scenario=, --warm=, --rounds=)`);
   }
 }
 for (const part of only) {
@@ -38,8 +40,8 @@ for (const name of scenarios) {
 }
 
 const config = quick
-  ? { seconds: 1, warmSeconds: 1, rounds: 3, maxRounds: 5, connections: 64, wsSeconds: 1, wsRounds: 3, idleConnections: 2000, memoryRounds: 1 }
-  : { seconds: 2, warmSeconds: 1, rounds: 5, maxRounds: 9, connections: 64, wsSeconds: 2.5, wsRounds: 5, idleConnections: 5000, memoryRounds: 5 };
+  ? { seconds: 1, pairedSeconds: 1, warmSeconds: 1, rounds: 3, maxRounds: 5, connections: 64, wsSeconds: 1, wsRounds: 3, idleConnections: 2000, memoryRounds: 1 }
+  : { seconds: 2, pairedSeconds: 4, warmSeconds: 1, rounds: 5, maxRounds: 9, connections: 64, wsSeconds: 2.5, wsRounds: 5, idleConnections: 5000, memoryRounds: 5 };
 if (warmArg !== undefined) {
   // wrk takes whole seconds.
   if (!/^[1-9][0-9]*$/.test(warmArg)) throw new Error(`--warm takes whole seconds (1 or more), got ${warmArg}`);
@@ -119,6 +121,53 @@ async function benchHttp() {
   return out;
 }
 
+// --paired: each target runs at the same time as a raw server, both pinned to core 0, each loaded
+// by its own wrk on core 1. The scheduler gives the two servers equal shares of the core, so
+// requests served in the same seconds compare their cost per request directly, and whatever else
+// the machine is doing slows both alike (on a shared machine, sequential rounds drift by 20-30%
+// between one run and the next; same-time pairs of raw with itself land within about 1%).
+const PAIRED_TARGETS = ['raw-copy', 'keel', 'fastify'];
+
+async function benchHttpPaired() {
+  const out = {};
+  for (const name of scenarios) {
+    log(`http ${name}, paired with raw on core 0: ${PAIRED_TARGETS.join(', ')}`);
+    const setup = scenarioSetup(name);
+    const ratios = Object.fromEntries(PAIRED_TARGETS.map((t) => [t, { rate: [], cpu: [], share: [] }]));
+    for (let r = 0; r < config.rounds; r++) {
+      const line = [];
+      for (const t of rotate(PAIRED_TARGETS, r)) {
+        // Fresh processes for every pair; which of the two starts first alternates by round.
+        const servers = await startHttpServers(name, r % 2 ? [t, 'raw'] : ['raw', t]);
+        try {
+          const both = (s) => Promise.all([servers.raw, servers[t]].map((srv) => measureHttp(srv, setup, s, config.connections)));
+          await both(config.warmSeconds);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          const [raw, other] = await both(config.pairedSeconds);
+          ratios[t].rate.push(other.rate / raw.rate);
+          ratios[t].cpu.push(other.cpuPerOp / raw.cpuPerOp);
+          // The target's share of the core against raw's (1 when the scheduler split it evenly).
+          ratios[t].share.push((other.cpuPerOp * other.requests) / (raw.cpuPerOp * raw.requests));
+          line.push(`${t} ${(other.rate / raw.rate).toFixed(3)}`);
+        } finally {
+          await stopServers(servers);
+        }
+      }
+      log(`    round ${r + 1}: ${line.join('  ')}`);
+    }
+    out[name] = {
+      rounds: config.rounds,
+      seconds: config.pairedSeconds,
+      targets: Object.fromEntries(PAIRED_TARGETS.map((t) => [t, {
+        rate: summary(ratios[t].rate),
+        cpuPerOp: summary(ratios[t].cpu),
+        cpuShare: summary(ratios[t].share),
+      }])),
+    };
+  }
+  return out;
+}
+
 async function benchWs() {
   const out = {};
   const servers = await startWsServers();
@@ -174,12 +223,16 @@ async function main() {
   const started = Date.now();
   const result = { date: new Date().toISOString(), machine: machine(), command: `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`, config };
   log(`Keel benchmarks ${quick ? '(quick) ' : ''}on ${result.machine.cpu}, ${result.machine.nproc} cores, node ${result.machine.node}`);
-  if (only.includes('http')) result.http = await benchHttp();
+  if (only.includes('http')) {
+    if (paired) result.httpPaired = await benchHttpPaired();
+    else result.http = await benchHttp();
+  }
   if (only.includes('ws')) result.ws = await benchWs();
   if (only.includes('micro')) result.micro = await benchMicro();
   result.seconds = Math.round((Date.now() - started) / 1000);
   result.targets = evaluateTargets(result);
   if (result.http) printHttp(result.http, log);
+  if (result.httpPaired) printHttpPaired(result.httpPaired, log);
   if (result.ws) printWs(result.ws, log);
   if (result.micro) printMicro(result.micro, log);
   printTargets(result.targets, log);
