@@ -6,7 +6,7 @@
 // --paired to measure the HTTP scenarios in pairs run at the same time (see benchHttpPaired()).
 // Servers run pinned to core 0, wrk and the WebSocket client to core 1; ratios to raw node:http
 // (HTTP) or to ws (WebSocket) are taken within each round and summarised by median and spread.
-// Prints the tables and writes spec/bench/results/latest.json.
+// Prints the tables and writes spec/bench/results/latest.json (latest-paired.json with --paired).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -237,7 +237,7 @@ async function main() {
   if (result.micro) printMicro(result.micro, log);
   printTargets(result.targets, log);
   fs.mkdirSync(path.join(here, 'results'), { recursive: true });
-  const file = path.join(here, 'results', quick ? 'quick.json' : 'latest.json');
+  const file = path.join(here, 'results', quick ? 'quick.json' : paired ? 'latest-paired.json' : 'latest.json');
   fs.writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
   log(`\n${result.seconds} s; written to ${path.relative(process.cwd(), file)}`);
 }
