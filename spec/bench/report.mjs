@@ -20,8 +20,8 @@ export function printHttp(http, log) {
 }
 
 export function printHttpPaired(http, log) {
-  log('\n### HTTP, paired: each target and raw node:http at the same time on one core; requests served and CPU per request as ratios to raw\n');
-  log('| scenario | rounds | Keel | Fastify 5 | control: raw copy | CPU/req Keel | CPU/req Fastify | core share Keel |');
+  log('\n### HTTP, paired: each target and raw node:http taking 100 ms turns on one core; requests served and CPU per request as ratios to raw\n');
+  log('| scenario | rounds | Keel | Fastify 5 | control: raw copy | CPU/req Keel | CPU/req Fastify | CPU time Keel |');
   log('|---|---|---|---|---|---|---|---|');
   for (const [name, r] of Object.entries(http)) {
     const t = r.targets;
