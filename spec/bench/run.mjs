@@ -163,8 +163,9 @@ async function benchHttpPaired() {
         const servers = await startHttpServers(name, r % 2 ? [t, 'raw'] : ['raw', t]);
         try {
           const both = (s) => Promise.all([servers.raw, servers[t]].map((srv) => measureHttp(srv, setup, s, config.connections)));
-          // Both warm up at once, so each gets about half the core: 3 s by default (with 1 s, Keel
-          // read hello 0.92 and mw 0.89 of raw; with 3 s, 0.96 and 0.90, the same hour).
+          // Both warm up at once, so each gets about half the core: 3 s by default, so that Keel
+          // (more JavaScript to optimise than raw) is surely warm; runs with 1 s did not clearly
+          // read lower.
           await both(config.pairedWarmSeconds);
           await new Promise((resolve) => setTimeout(resolve, 300));
           const first = r % 2 ? servers[t] : servers.raw;
