@@ -148,6 +148,8 @@ function takeTurns(pidA, pidB) {
     }
   };
 }
+
+// The targets each paired with raw (a copy of raw is the control).
 const PAIRED_TARGETS = ['raw-copy', 'keel', 'fastify'];
 
 async function benchHttpPaired() {
