@@ -64,29 +64,26 @@ const HTTP_FLOORS = { hello: 0.95, mw: 0.9, 'json-post': 0.92, cookie: 0.92 };
 export function evaluateTargets(result) {
   const out = [];
   const add = (name, value, goal, met) => out.push({ name, value: value === undefined ? null : Number(value.toFixed(3)), goal, met });
-  const http = result.http;
-  if (http) {
+  // Keel against raw (its floor) and against Fastify (ahead), for a sequential or a paired run.
+  const httpTargets = (http, label) => {
     for (const [name, floor] of Object.entries(HTTP_FLOORS)) {
       const r = http[name];
-      if (r) add(`http ${name}: Keel / raw`, r.targets.keel.rate.median, `>= ${floor}`, r.targets.keel.rate.median >= floor);
+      if (r) add(`http ${name}: Keel / raw${label}`, r.targets.keel.rate.median, `>= ${floor}`, r.targets.keel.rate.median >= floor);
     }
     for (const [name, r] of Object.entries(http)) {
       const v = r.targets.keel.rate.median / r.targets.fastify.rate.median;
-      add(`http ${name}: Keel / Fastify`, v, '> 1', v > 1);
+      add(`http ${name}: Keel / Fastify${label}`, v, '> 1', v > 1);
     }
+  };
+  const http = result.http;
+  if (http) {
+    httpTargets(http, '');
     const c = http.hello?.targets['raw-copy'];
     if (c) add('control: raw copy / raw', c.rate.median, '0.95-1.05', c.rate.median >= 0.95 && c.rate.median <= 1.05);
   }
   const paired = result.httpPaired;
   if (paired) {
-    for (const [name, floor] of Object.entries(HTTP_FLOORS)) {
-      const r = paired[name];
-      if (r) add(`http ${name}: Keel / raw (paired)`, r.targets.keel.rate.median, `>= ${floor}`, r.targets.keel.rate.median >= floor);
-    }
-    for (const [name, r] of Object.entries(paired)) {
-      const v = r.targets.keel.rate.median / r.targets.fastify.rate.median;
-      add(`http ${name}: Keel / Fastify (paired)`, v, '> 1', v > 1);
-    }
+    httpTargets(paired, ' (paired)');
     const controls = Object.values(paired).map((r) => r.targets['raw-copy'].rate.median);
     const worst = controls.reduce((w, v) => (Math.abs(v - 1) > Math.abs(w - 1) ? v : w), 1);
     add('control: raw copy / raw (paired, furthest from 1 of the scenarios)', worst, '0.95-1.05', worst >= 0.95 && worst <= 1.05);

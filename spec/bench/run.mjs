@@ -38,6 +38,7 @@ for (const part of only) {
 for (const name of scenarios) {
   if (!SCENARIOS.includes(name)) throw new Error(`--scenario takes ${SCENARIOS.join(', ')} (comma-separated), got ${name}`);
 }
+if (paired && !only.includes('http')) throw new Error('--paired measures the HTTP scenarios: add http to --only');
 
 const config = quick
   ? { seconds: 1, pairedSeconds: 1, pairedWarmSeconds: 1, warmSeconds: 1, rounds: 3, maxRounds: 5, connections: 64, wsSeconds: 1, wsRounds: 3, idleConnections: 2000, memoryRounds: 1 }
@@ -126,10 +127,10 @@ async function benchHttp() {
 // on core 1; the two servers take turns of TURN_MS on the core (the runner stops one with SIGSTOP
 // and continues the other with SIGCONT), so each runs alone with a warm cache during its turn,
 // and whatever else the machine is doing slows both alike. With equal turns, the ratio of requests
-// served in the same seconds is the inverse ratio of their cost per request. (Letting the two
-// share the core freely instead switched between them thousands of times a second: each then
-// refilled its cache at every switch, which costs the server with the larger working set more,
-// and read Keel 2-3% lower than turns do.)
+// served in the same seconds is the inverse ratio of their cost per request. (Left to share the
+// core freely, the two were switched thousands of times a second, each refilling its cache at every
+// switch; turns keep that out of the figures. How much it mattered is not known: runs of both kinds
+// read alike within their noise. spec/bench/RESULTS.md, session 16.)
 const TURN_MS = 100;
 
 /** Lets the two processes take turns on their core until the returned function is called. */
@@ -161,8 +162,10 @@ async function benchHttpPaired() {
     for (let r = 0; r < config.rounds; r++) {
       const line = [];
       for (const t of rotate(PAIRED_TARGETS, r)) {
-        // Fresh processes for every pair; which of the two starts first alternates by round.
-        const servers = await startHttpServers(name, r % 2 ? [t, 'raw'] : ['raw', t]);
+        // Fresh processes for every pair; which of the two starts first, and takes the first turn,
+        // alternates by round.
+        const order = r % 2 ? [t, 'raw'] : ['raw', t];
+        const servers = await startHttpServers(name, order);
         try {
           const both = (s) => Promise.all([servers.raw, servers[t]].map((srv) => measureHttp(srv, setup, s, config.connections)));
           // Both warm up at once, so each gets about half the core: 3 s by default, so that Keel
@@ -170,9 +173,7 @@ async function benchHttpPaired() {
           // read lower.
           await both(config.pairedWarmSeconds);
           await new Promise((resolve) => setTimeout(resolve, 300));
-          const first = r % 2 ? servers[t] : servers.raw;
-          const second = first === servers.raw ? servers[t] : servers.raw;
-          const stop = takeTurns(first.pid, second.pid);
+          const stop = takeTurns(servers[order[0]].pid, servers[order[1]].pid);
           let raw, other;
           try {
             [raw, other] = await both(config.pairedSeconds);
