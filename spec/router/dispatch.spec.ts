@@ -244,6 +244,33 @@ describe('dispatch', () => {
     });
   });
 
+  it('past the synchronous depth limit, a thrown error and `await next()` still reach the right places', async () => {
+    // Handlers past the limit are called from setImmediate; the promise each next() returns must
+    // still settle only after everything downstream, and a throw must still reach error middleware.
+    const app = createApp();
+    const unwound: number[] = [];
+    let settled!: () => void;
+    const allUnwound = new Promise<void>((resolve) => (settled = resolve));
+    for (let i = 0; i < 300; i++) {
+      app.use(async (req, res, next) => {
+        await next();
+        unwound.push(i);
+        if (i === 0) settled();
+      });
+    }
+    app.get('/', () => {
+      throw new Error('thrown 300 handlers deep');
+    });
+    app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => reply(res, 500, (err as Error).message));
+    await withApp(app, async (url) => {
+      const res = await fetch(url + '/');
+      assert.equal(res.status, 500);
+      assert.equal(await res.text(), 'thrown 300 handlers deep');
+      await allUnwound;
+      assert.deepEqual(unwound, Array.from({ length: 300 }, (_, k) => 299 - k));
+    });
+  });
+
   it('root middleware after a mount-path strip or a URL rewrite sees the URL as it now is', async () => {
     // Root middleware is stepped over on a short path (Layer.plain); these are the cases that
     // path must hand back to the general one.
