@@ -271,6 +271,36 @@ describe('dispatch', () => {
     });
   });
 
+  it('past the synchronous depth limit, error middleware gets its error and param callbacks their value and name', async () => {
+    const app = createApp();
+    const seen: string[] = [];
+    app.param('id', (req, res, next, value, name) => {
+      seen.push(`${name}=${value}`);
+      void next();
+    });
+    // 101 middleware: the handler after them (the param callback) is the first one called past
+    // the limit (see invoke.ts, MAX_SYNC_DEPTH), from setImmediate with a fresh stack.
+    for (let i = 0; i < 101; i++) app.use((req, res, next) => void next());
+    app.get('/p/:id', (req, res) => reply(res, 200, seen.join(',')));
+    app.get('/fail', (req, res, next) => void next(new Error('passed along')));
+    // 150 error middleware, each handing the error on: the 102nd is called past the limit.
+    for (let i = 0; i < 150; i++) {
+      app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+        seen.push('e');
+        void next(err);
+      });
+    }
+    app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => reply(res, 500, (err as Error).message));
+    await withApp(app, async (url) => {
+      assert.equal(await (await fetch(url + '/p/42')).text(), 'id=42');
+      seen.length = 0;
+      const res = await fetch(url + '/fail');
+      assert.equal(res.status, 500);
+      assert.equal(await res.text(), 'passed along');
+      assert.equal(seen.length, 150);
+    });
+  });
+
   it('root middleware after a mount-path strip or a URL rewrite sees the URL as it now is', async () => {
     // Root middleware is stepped over on a short path (Layer.plain); these are the cases that
     // path must hand back to the general one.
