@@ -26,11 +26,11 @@ const BATCHES = 8;
 const N = 4_000;
 
 const args = process.argv.slice(2);
-const child = args.find((a) => a.startsWith('--serve='));
+const serveArg = args.find((a) => a.startsWith('--serve='));
 
-if (child !== undefined) {
+if (serveArg !== undefined) {
   // --serve=STEPS:REQUESTS_PER_BATCH: serve the requests, then exit.
-  const [steps, perBatch] = child.slice(8).split(':').map(Number);
+  const [steps, perBatch] = serveArg.slice(8).split(':').map(Number);
   const { createApp, Request, Response } = await import(dist);
   const app = createApp();
   for (let i = 0; i < steps; i++) app.use((req, res, next) => next());
