@@ -21,11 +21,13 @@ export function printHttp(http, log) {
 
 export function printHttpPaired(http, log) {
   log('\n### HTTP, paired: each target and raw node:http taking 100 ms turns on one core; requests served and CPU per request as ratios to raw\n');
-  log('| scenario | rounds | Keel | Fastify 5 | control: raw copy | CPU/req Keel | CPU/req Fastify | CPU time Keel |');
-  log('|---|---|---|---|---|---|---|---|');
+  log('| scenario | rounds | Keel | Fastify 5 | control: raw copy | raw, Keel loaded | CPU/req Keel | CPU/req Fastify | CPU time Keel |');
+  log('|---|---|---|---|---|---|---|---|---|');
   for (const [name, r] of Object.entries(http)) {
     const t = r.targets;
-    log(`| ${name} | ${r.rounds} × ${r.seconds} s | ${cell(t.keel.rate)} | ${cell(t.fastify.rate)} | ${cell(t['raw-copy'].rate)} | ${f2(t.keel.cpuPerOp.median)} | ${f2(t.fastify.cpuPerOp.median)} | ${f2(t.keel.cpuShare.median)} |`);
+    // (Results written before session 18 have no 'raw-loaded'.)
+    const loaded = t['raw-loaded'] === undefined ? '' : cell(t['raw-loaded'].rate);
+    log(`| ${name} | ${r.rounds} × ${r.seconds} s | ${cell(t.keel.rate)} | ${cell(t.fastify.rate)} | ${cell(t['raw-copy'].rate)} | ${loaded} | ${f2(t.keel.cpuPerOp.median)} | ${f2(t.fastify.cpuPerOp.median)} | ${f2(t.keel.cpuShare.median)} |`);
   }
 }
 

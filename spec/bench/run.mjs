@@ -150,8 +150,9 @@ function takeTurns(pidA, pidB) {
   };
 }
 
-// The targets each paired with raw (a copy of raw is the control).
-const PAIRED_TARGETS = ['raw-copy', 'keel', 'fastify'];
+// The targets each paired with raw (a copy of raw is the control). 'raw-loaded' is raw's code in a
+// process that has loaded Keel (servers/http-raw-loaded.mjs): a diagnostic row, no target.
+const PAIRED_TARGETS = ['raw-copy', 'keel', 'fastify', 'raw-loaded'];
 
 async function benchHttpPaired() {
   const out = {};
