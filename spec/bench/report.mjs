@@ -25,9 +25,7 @@ export function printHttpPaired(http, log) {
   log('|---|---|---|---|---|---|---|---|---|');
   for (const [name, r] of Object.entries(http)) {
     const t = r.targets;
-    // (Results written before session 18 have no 'raw-loaded'.)
-    const loaded = t['raw-loaded'] === undefined ? '' : cell(t['raw-loaded'].rate);
-    log(`| ${name} | ${r.rounds} × ${r.seconds} s | ${cell(t.keel.rate)} | ${cell(t.fastify.rate)} | ${cell(t['raw-copy'].rate)} | ${loaded} | ${f2(t.keel.cpuPerOp.median)} | ${f2(t.fastify.cpuPerOp.median)} | ${f2(t.keel.cpuShare.median)} |`);
+    log(`| ${name} | ${r.rounds} × ${r.seconds} s | ${cell(t.keel.rate)} | ${cell(t.fastify.rate)} | ${cell(t['raw-copy'].rate)} | ${cell(t['raw-loaded'].rate)} | ${f2(t.keel.cpuPerOp.median)} | ${f2(t.fastify.cpuPerOp.median)} | ${f2(t.keel.cpuShare.median)} |`);
   }
 }
 
